@@ -1,0 +1,17 @@
+/* cli: the sub-commands. Each takes the arguments after its name and
+ * returns the process exit status; main.c only dispatches. */
+#ifndef GOTREX_CLI_H
+#define GOTREX_CLI_H
+
+struct gx_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;   /* "stats [--json] FILE" */
+	const char *summary; /* one line for --help */
+};
+
+/* The table of sub-commands, ended by an entry with name == NULL. */
+extern const struct gx_command gx_commands[];
+
+
+#endif

@@ -1,0 +1,3 @@
+module gotrex/samples
+
+go 1.21

@@ -1,0 +1,13 @@
+//go:build !go1.25
+
+package rec
+
+import "os"
+
+const flightAvailable = false
+
+// startFlight: runtime/trace has no flight recorder before Go 1.25, so
+// stream the trace like Start does.
+func startFlight(f *os.File) (func() error, error) {
+	return startTrace(f)
+}
