@@ -31,7 +31,7 @@ test_escape_controls(void **state)
 
 	(void)state;
 	/* An ESC sequence that would change the terminal's title. */
-	s = escaped("main.f\x1b]0;pwned\x07", 15, false);
+	s = escaped("main.f\x1b]0;pwned\x07", 16, false);
 	assert_string_equal(s, "main.f\\x1b]0;pwned\\x07");
 	free(s);
 	s = escaped("a\tb\nc\x7f", 6, false);
