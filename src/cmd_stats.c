@@ -1,0 +1,737 @@
+/* cmd_stats: `gotrex stats [--json] [--no-cache] FILE`.
+ *
+ * What is in a file at a glance: goroutines by state and by the exact wait
+ * reason the runtime printed, the goroutines that waited longest, the groups
+ * of identical stacks, and the load's warnings. Plain text, or JSON for
+ * scripts (the keys `goroutines` and `by_reason` are relied upon).
+ *
+ * The output is a list of sections (the table `sections` below); a section
+ * says which inputs it applies to and writes itself as text and as JSON
+ * members. A format with more to say (traces: events by kind, time span)
+ * adds a section; the others stay as they are. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <langinfo.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotrex/cli.h"
+#include "gotrex/diag.h"
+#include "gotrex/group.h"
+#include "gotrex/input.h"
+#include "gotrex/load.h"
+#include "gotrex/store.h"
+#include "gotrex/text.h"
+#include "gotrex/util.h"
+
+#define LONGEST_MAX 10      /* goroutines in "longest waiting" */
+#define TEXT_GROUPS_MAX 50  /* groups shown in full in the text output */
+#define TEXT_IDS_MAX 10     /* member ids listed per group in the text output */
+#define JSON_IDS_MAX 100    /* member ids listed per group in JSON */
+
+/* What every section can read. */
+struct stats_ctx {
+	const char *path;             /* borrowed: the FILE argument */
+	struct gx_store *s;           /* borrowed */
+	const struct gx_store_meta *meta;
+	const struct gx_diag *d;      /* the load's warnings */
+	bool ascii;                   /* terminal without UTF-8 */
+	uint64_t total;               /* goroutines represented */
+	struct gx_groups groups;      /* owned */
+};
+
+struct stats_section {
+	const char *name;
+	/* NULL: applies to every input. */
+	bool (*applies)(const struct stats_ctx *c);
+	void (*text)(struct stats_ctx *c, struct gx_buf *out);
+	/* Appends one or more `"key": value` members, each preceded by ",\n". */
+	void (*json)(struct stats_ctx *c, struct gx_buf *out);
+};
+
+/* ------------------------------------------------------------------ */
+/* Small output helpers */
+
+static void
+put_esc(struct gx_buf *out, const struct stats_ctx *c, const char *s, size_t n)
+{
+	gx_text_escape(out, s, n, c->ascii);
+}
+
+static void
+put_esc_str(struct gx_buf *out, const struct stats_ctx *c, gx_str id)
+{
+	size_t n;
+	const char *s = gx_store_str(c->s, id, &n);
+
+	gx_text_escape(out, s, n, c->ascii);
+}
+
+static void
+put_json_cstr(struct gx_buf *out, const char *s)
+{
+	gx_text_json_string(out, s, strlen(s));
+}
+
+static void
+put_json_str(struct gx_buf *out, const struct stats_ctx *c, gx_str id)
+{
+	size_t n;
+	const char *s = gx_store_str(c->s, id, &n);
+
+	gx_text_json_string(out, s, n);
+}
+
+static const char *
+state_name(uint8_t st)
+{
+	return st < GX_G_STATE_COUNT ? gx_gstate_name((enum gx_gstate)st) : "unknown";
+}
+
+/* The reason as shown: the runtime's text, or the state when there is none. */
+static void
+put_reason(struct gx_buf *out, const struct stats_ctx *c, const struct gx_goroutine_rec *g)
+{
+	size_t n;
+	const char *s = gx_store_str(c->s, g->reason, &n);
+
+	if (n == 0)
+		gx_buf_puts(out, state_name(g->state));
+	else
+		put_esc(out, c, s, n);
+}
+
+/* A dump gives waits in whole minutes: "<1m" for none, "5m0s+" for five. */
+static void
+put_wait(struct gx_buf *out, const struct stats_ctx *c, int64_t ns, bool approx)
+{
+	if (approx && ns <= 0) {
+		gx_buf_puts(out, "<1m");
+		return;
+	}
+	gx_text_duration(out, ns, c->ascii);
+	if (approx)
+		gx_buf_putc(out, '+');
+}
+
+static bool
+wait_approx(const struct stats_ctx *c, const struct gx_goroutine_rec *g)
+{
+	return (g->flags & GX_G_WAIT_APPROX) || c->meta->format == GX_FMT_DUMP_TEXT ||
+	       c->meta->format == GX_FMT_PPROF_DEBUG1;
+}
+
+static void
+put_frame_where(struct gx_buf *out, const struct stats_ctx *c, const struct gx_frame_rec *f)
+{
+	if (f == NULL) {
+		gx_buf_puts(out, "(no stack)");
+		return;
+	}
+	put_esc_str(out, c, f->func);
+	gx_buf_putc(out, ' ');
+	put_esc_str(out, c, f->file);
+	gx_buf_printf(out, ":%" PRIu32, f->line);
+}
+
+static void
+json_frame(struct gx_buf *out, const struct stats_ctx *c, const struct gx_frame_rec *f)
+{
+	if (f == NULL) {
+		gx_buf_puts(out, "null");
+		return;
+	}
+	gx_buf_puts(out, "{\"func\": ");
+	put_json_str(out, c, f->func);
+	gx_buf_puts(out, ", \"file\": ");
+	put_json_str(out, c, f->file);
+	gx_buf_printf(out, ", \"line\": %" PRIu32, f->line);
+	if (f->flags & GX_FRAME_ELIDED)
+		gx_buf_puts(out, ", \"elided\": true");
+	gx_buf_putc(out, '}');
+}
+
+/* ------------------------------------------------------------------ */
+/* Counting by key */
+
+struct count {
+	uint32_t key;     /* gx_str for reasons, enum gx_gstate for states */
+	uint64_t n;
+};
+
+struct counts {
+	struct count *v;
+	size_t n;
+	uint32_t *slot;   /* open addressing: index into v + 1, 0 = empty */
+	size_t cap;
+};
+
+static void
+counts_add(struct counts *t, uint32_t key, uint64_t n)
+{
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t i;
+
+		free(t->slot);
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->slot = xcalloc(t->cap, sizeof(*t->slot));
+		for (i = 0; i < t->n; i++) {
+			for (j = (t->v[i].key * 2654435761u) & (t->cap - 1); t->slot[j] != 0;
+			     j = (j + 1) & (t->cap - 1))
+				;
+			t->slot[j] = (uint32_t)i + 1;
+		}
+		t->v = xreallocarray(t->v, t->cap / 2, sizeof(*t->v));
+	}
+	for (j = (key * 2654435761u) & (t->cap - 1); t->slot[j] != 0; j = (j + 1) & (t->cap - 1)) {
+		if (t->v[t->slot[j] - 1].key == key) {
+			t->v[t->slot[j] - 1].n += n;
+			return;
+		}
+	}
+	t->v[t->n].key = key;
+	t->v[t->n].n = n;
+	t->slot[j] = (uint32_t)++t->n;
+}
+
+static void
+counts_free(struct counts *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+static const struct gx_store *sort_store;
+
+/* Most first, then by the reason's text (bytes), so the order is stable. */
+static int
+cmp_reason_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+	size_t nx, ny;
+	const char *sx, *sy;
+	int r;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	sx = gx_store_str(sort_store, x->key, &nx);
+	sy = gx_store_str(sort_store, y->key, &ny);
+	r = memcmp(sx, sy, nx < ny ? nx : ny);
+	if (r != 0)
+		return r;
+	return (nx > ny) - (nx < ny);
+}
+
+static int
+cmp_state_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+static void
+count_states(const struct stats_ctx *c, struct count *v, size_t *n)
+{
+	size_t i, total = gx_store_goroutine_count(c->s);
+	uint64_t by[GX_G_STATE_COUNT + 1];
+
+	memset(by, 0, sizeof(by));
+	for (i = 0; i < total; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, i);
+
+		by[g->state < GX_G_STATE_COUNT ? g->state : GX_G_STATE_COUNT] += g->count;
+	}
+	*n = 0;
+	for (i = 0; i <= GX_G_STATE_COUNT; i++) {
+		if (by[i] == 0)
+			continue;
+		v[*n].key = (uint32_t)i;
+		v[(*n)++].n = by[i];
+	}
+	qsort(v, *n, sizeof(*v), cmp_state_count);
+}
+
+static void
+count_reasons(const struct stats_ctx *c, struct counts *t)
+{
+	size_t i, total = gx_store_goroutine_count(c->s);
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < total; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, i);
+
+		counts_add(t, g->reason, g->count);
+	}
+	sort_store = c->s;
+	qsort(t->v, t->n, sizeof(*t->v), cmp_reason_count);
+	sort_store = NULL;
+}
+
+/* The blocked goroutines (waiting or in a syscall), longest wait first,
+ * then by id. Returns how many were put in out[0..LONGEST_MAX). */
+static size_t
+longest_waiting(const struct stats_ctx *c, uint32_t *out)
+{
+	size_t i, n = 0, total = gx_store_goroutine_count(c->s);
+
+	for (i = 0; i < total; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, i);
+		size_t j;
+
+		if (g->state != GX_G_WAITING && g->state != GX_G_SYSCALL)
+			continue;
+		/* Insertion into a sorted top list; goroutines come by id, so
+		 * among equal waits the earlier one stays ahead. */
+		for (j = n; j > 0; j--) {
+			const struct gx_goroutine_rec *o = gx_store_goroutine(c->s, out[j - 1]);
+
+			if (o->wait_ns >= g->wait_ns)
+				break;
+		}
+		if (j >= LONGEST_MAX)
+			continue;
+		if (n < LONGEST_MAX)
+			n++;
+		memmove(out + j + 1, out + j, (n - 1 - j) * sizeof(*out));
+		out[j] = (uint32_t)i;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sections */
+
+static void
+summary_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	const struct gx_store_meta *m = c->meta;
+	size_t n;
+
+	gx_buf_puts(out, "file: ");
+	put_esc(out, c, c->path, strlen(c->path));
+	gx_buf_printf(out, "\nformat: %s\n", gx_format_name((enum gx_format)m->format));
+	gx_store_str(c->s, m->go_version, &n);
+	if (n > 0) {
+		gx_buf_puts(out, "go version: ");
+		put_esc_str(out, c, m->go_version);
+		gx_buf_putc(out, '\n');
+	}
+	gx_store_str(c->s, m->headline, &n);
+	if (n > 0) {
+		gx_buf_puts(out, "headline: ");
+		put_esc_str(out, c, m->headline);
+		gx_buf_putc(out, '\n');
+	}
+	if (m->flags & GX_META_GLOBAL_DEADLOCK)
+		gx_buf_puts(out, "the runtime reported a global deadlock\n");
+	if (m->flags & GX_META_TRUNCATED)
+		gx_buf_printf(out, "input truncated: %" PRIu64 " bytes not decoded\n", m->lost_bytes);
+	gx_buf_printf(out, "goroutines: %" PRIu64 "\n", c->total);
+}
+
+static void
+summary_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	const struct gx_store_meta *m = c->meta;
+	size_t n;
+
+	gx_buf_puts(out, ",\n  \"file\": ");
+	put_json_cstr(out, c->path);
+	gx_buf_puts(out, ",\n  \"format\": ");
+	put_json_cstr(out, gx_format_name((enum gx_format)m->format));
+	gx_buf_puts(out, ",\n  \"go_version\": ");
+	gx_store_str(c->s, m->go_version, &n);
+	if (n > 0)
+		put_json_str(out, c, m->go_version);
+	else
+		gx_buf_puts(out, "null");
+	gx_buf_puts(out, ",\n  \"headline\": ");
+	gx_store_str(c->s, m->headline, &n);
+	if (n > 0)
+		put_json_str(out, c, m->headline);
+	else
+		gx_buf_puts(out, "null");
+	gx_buf_printf(out, ",\n  \"runtime_deadlock\": %s",
+	              (m->flags & GX_META_GLOBAL_DEADLOCK) ? "true" : "false");
+	gx_buf_printf(out, ",\n  \"truncated\": %s", (m->flags & GX_META_TRUNCATED) ? "true" : "false");
+	gx_buf_printf(out, ",\n  \"lost_bytes\": %" PRIu64, m->lost_bytes);
+	gx_buf_printf(out, ",\n  \"goroutines\": %" PRIu64, c->total);
+	gx_buf_printf(out, ",\n  \"records\": %zu", gx_store_goroutine_count(c->s));
+}
+
+static void
+states_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct count v[GX_G_STATE_COUNT + 1];
+	size_t n, i;
+
+	count_states(c, v, &n);
+	gx_buf_puts(out, "\nby state:\n");
+	for (i = 0; i < n; i++)
+		gx_buf_printf(out, "%10" PRIu64 "  %s\n", v[i].n, state_name((uint8_t)v[i].key));
+}
+
+static void
+states_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct count v[GX_G_STATE_COUNT + 1];
+	size_t n, i;
+
+	count_states(c, v, &n);
+	gx_buf_puts(out, ",\n  \"by_state\": {");
+	for (i = 0; i < n; i++) {
+		gx_buf_puts(out, i ? ", " : "");
+		put_json_cstr(out, state_name((uint8_t)v[i].key));
+		gx_buf_printf(out, ": %" PRIu64, v[i].n);
+	}
+	gx_buf_putc(out, '}');
+}
+
+static void
+reasons_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct counts t;
+	size_t i, n;
+
+	count_reasons(c, &t);
+	gx_buf_puts(out, "\nby reason:\n");
+	for (i = 0; i < t.n; i++) {
+		gx_buf_printf(out, "%10" PRIu64 "  ", t.v[i].n);
+		gx_store_str(c->s, t.v[i].key, &n);
+		if (n == 0)
+			gx_buf_puts(out, "(none)");
+		else
+			put_esc_str(out, c, t.v[i].key);
+		gx_buf_putc(out, '\n');
+	}
+	counts_free(&t);
+}
+
+static void
+reasons_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct counts t;
+	size_t i;
+
+	count_reasons(c, &t);
+	gx_buf_puts(out, ",\n  \"by_reason\": {");
+	for (i = 0; i < t.n; i++) {
+		gx_buf_puts(out, i ? ",\n    " : "\n    ");
+		put_json_str(out, c, t.v[i].key);
+		gx_buf_printf(out, ": %" PRIu64, t.v[i].n);
+	}
+	gx_buf_puts(out, t.n ? "\n  }" : "}");
+	counts_free(&t);
+}
+
+static void
+longest_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	uint32_t top[LONGEST_MAX];
+	size_t n = longest_waiting(c, top), i;
+
+	gx_buf_puts(out, "\nlongest waiting:\n");
+	if (n == 0)
+		gx_buf_puts(out, "  (no goroutine is blocked)\n");
+	for (i = 0; i < n; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, top[i]);
+		size_t mark = out->len;
+
+		gx_buf_printf(out, "  goroutine %-8" PRIu64 " ", g->id);
+		put_wait(out, c, g->wait_ns, wait_approx(c, g));
+		while (out->len - mark < 30)
+			gx_buf_putc(out, ' ');
+		gx_buf_puts(out, " [");
+		put_reason(out, c, g);
+		gx_buf_puts(out, "] ");
+		put_frame_where(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_putc(out, '\n');
+	}
+}
+
+static void
+longest_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	uint32_t top[LONGEST_MAX];
+	size_t n = longest_waiting(c, top), i;
+
+	gx_buf_puts(out, ",\n  \"longest_waiting\": [");
+	for (i = 0; i < n; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, top[i]);
+
+		gx_buf_printf(out, "%s{\"id\": %" PRIu64 ", \"state\": ", i ? ",\n    " : "\n    ", g->id);
+		put_json_cstr(out, state_name(g->state));
+		gx_buf_puts(out, ", \"reason\": ");
+		put_json_str(out, c, g->reason);
+		gx_buf_printf(out, ", \"wait_ns\": %" PRId64 ", \"wait_approx\": %s, \"top_frame\": ",
+		              g->wait_ns, wait_approx(c, g) ? "true" : "false");
+		json_frame(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_putc(out, '}');
+	}
+	gx_buf_puts(out, n ? "\n  ]" : "]");
+}
+
+static void
+group_stack_text(struct gx_buf *out, const struct stats_ctx *c, gx_stack st)
+{
+	size_t depth = gx_store_stack_depth(c->s, st), i;
+
+	if (depth == 0)
+		gx_buf_puts(out, "      (no stack)\n");
+	for (i = 0; i < depth; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(c->s, st, i);
+
+		if (f == NULL)
+			continue;
+		if (f->flags & GX_FRAME_ELIDED) {
+			gx_buf_puts(out, "      ...additional frames elided...\n");
+			continue;
+		}
+		gx_buf_puts(out, (f->flags & GX_FRAME_CREATED_BY) ? "      created by " : "      ");
+		put_esc_str(out, c, f->func);
+		gx_buf_puts(out, "\n          ");
+		put_esc_str(out, c, f->file);
+		gx_buf_printf(out, ":%" PRIu32 "\n", f->line);
+	}
+}
+
+static void
+groups_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	const struct gx_groups *gr = &c->groups;
+	size_t i, j;
+
+	gx_buf_printf(out, "\ngroups of identical stacks: %zu\n", gr->n);
+	for (i = 0; i < gr->n && i < TEXT_GROUPS_MAX; i++) {
+		const struct gx_group *k = &gr->v[i];
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, k->sample);
+
+		gx_buf_printf(out, "\n  %" PRIu64 " goroutine%s [", k->goroutines,
+		              k->goroutines == 1 ? "" : "s");
+		put_reason(out, c, g);
+		gx_buf_puts(out, "]");
+		if (g->state == GX_G_WAITING || g->state == GX_G_SYSCALL) {
+			gx_buf_puts(out, ", longest wait ");
+			put_wait(out, c, k->max_wait_ns, wait_approx(c, g));
+		}
+		gx_buf_puts(out, "\n    top: ");
+		put_frame_where(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_puts(out, "\n    ids:");
+		for (j = 0; j < k->count && j < TEXT_IDS_MAX; j++) {
+			const struct gx_goroutine_rec *m = gx_store_goroutine(c->s, gr->members[k->first + j]);
+
+			gx_buf_printf(out, " %" PRIu64, m->id);
+		}
+		if (k->count > TEXT_IDS_MAX)
+			gx_buf_printf(out, " ... (%" PRIu32 " more)", k->count - TEXT_IDS_MAX);
+		gx_buf_putc(out, '\n');
+		group_stack_text(out, c, g->stack);
+		if (g->create_stack != 0)
+			group_stack_text(out, c, g->create_stack);
+	}
+	if (gr->n > TEXT_GROUPS_MAX)
+		gx_buf_printf(out, "\n  ... %zu more groups (all of them with --json)\n",
+		              gr->n - TEXT_GROUPS_MAX);
+}
+
+static void
+json_stack(struct gx_buf *out, const struct stats_ctx *c, gx_stack st)
+{
+	size_t depth = gx_store_stack_depth(c->s, st), i;
+
+	gx_buf_putc(out, '[');
+	for (i = 0; i < depth; i++) {
+		gx_buf_puts(out, i ? ", " : "");
+		json_frame(out, c, gx_store_stack_frame(c->s, st, i));
+	}
+	gx_buf_putc(out, ']');
+}
+
+static void
+groups_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	const struct gx_groups *gr = &c->groups;
+	size_t i, j;
+
+	gx_buf_puts(out, ",\n  \"groups\": [");
+	for (i = 0; i < gr->n; i++) {
+		const struct gx_group *k = &gr->v[i];
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, k->sample);
+
+		gx_buf_printf(out, "%s{\"goroutines\": %" PRIu64 ", \"state\": ",
+		              i ? ",\n    " : "\n    ", k->goroutines);
+		put_json_cstr(out, state_name(g->state));
+		gx_buf_puts(out, ", \"reason\": ");
+		put_json_str(out, c, g->reason);
+		gx_buf_printf(out, ", \"max_wait_ns\": %" PRId64 ",\n     \"top_frame\": ", k->max_wait_ns);
+		json_frame(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_puts(out, ",\n     \"ids\": [");
+		for (j = 0; j < k->count && j < JSON_IDS_MAX; j++) {
+			const struct gx_goroutine_rec *m = gx_store_goroutine(c->s, gr->members[k->first + j]);
+
+			gx_buf_printf(out, "%s%" PRIu64, j ? ", " : "", m->id);
+		}
+		gx_buf_printf(out, "], \"ids_truncated\": %s,\n     \"stack\": ",
+		              k->count > JSON_IDS_MAX ? "true" : "false");
+		json_stack(out, c, g->stack);
+		gx_buf_puts(out, ",\n     \"created_by\": ");
+		json_stack(out, c, g->create_stack);
+		gx_buf_putc(out, '}');
+	}
+	gx_buf_puts(out, gr->n ? "\n  ]" : "]");
+}
+
+static void
+warnings_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	size_t i;
+
+	if (c->d->n == 0 && c->d->dropped == 0)
+		return;
+	gx_buf_printf(out, "\nwarnings: %zu\n", c->d->n + c->d->dropped);
+	for (i = 0; i < c->d->n; i++) {
+		char *msg = gx_diag_format(&c->d->v[i]);
+
+		gx_buf_puts(out, "  ");
+		put_esc(out, c, msg, strlen(msg));
+		gx_buf_putc(out, '\n');
+		free(msg);
+	}
+	if (c->d->dropped)
+		gx_buf_printf(out, "  ... and %zu more\n", c->d->dropped);
+}
+
+static void
+warnings_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	size_t i;
+
+	gx_buf_puts(out, ",\n  \"warnings\": [");
+	for (i = 0; i < c->d->n; i++) {
+		char *msg = gx_diag_format(&c->d->v[i]);
+
+		gx_buf_puts(out, i ? ",\n    " : "\n    ");
+		gx_text_json_string(out, msg, strlen(msg));
+		free(msg);
+	}
+	gx_buf_puts(out, c->d->n ? "\n  ]" : "]");
+	gx_buf_printf(out, ",\n  \"warnings_dropped\": %zu", c->d->dropped);
+}
+
+static const struct stats_section sections[] = {
+	{ .name = "summary", .text = summary_text, .json = summary_json },
+	{ .name = "by_state", .text = states_text, .json = states_json },
+	{ .name = "by_reason", .text = reasons_text, .json = reasons_json },
+	{ .name = "longest_waiting", .text = longest_text, .json = longest_json },
+	{ .name = "groups", .text = groups_text, .json = groups_json },
+	/* Sections about one format go here, with .applies set. */
+	{ .name = "warnings", .text = warnings_text, .json = warnings_json },
+};
+
+/* ------------------------------------------------------------------ */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: gotrex stats [--json] [--no-cache] FILE\n"
+	           "  --json      machine-readable output\n"
+	           "  --no-cache  build a private index instead of using the cache\n");
+}
+
+int
+gx_cmd_stats(int argc, char **argv)
+{
+	struct gx_load_opts o = {0};
+	struct gx_diag d = {0};
+	struct stats_ctx c;
+	struct gx_buf out = {0};
+	const char *path = NULL;
+	const char *cs;
+	bool json = false, opts = true;
+	size_t i;
+	int rc = 0;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (opts && strcmp(a, "--no-cache") == 0) {
+			o.no_cache = true;
+		} else if (opts && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+			usage(stdout);
+			return 0;
+		} else if (opts && strcmp(a, "--") == 0) {
+			opts = false;
+		} else if (opts && a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "gotrex stats: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else if (path == NULL) {
+			path = a;
+		} else {
+			fprintf(stderr, "gotrex stats: one FILE only\n");
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (path == NULL) {
+		usage(stderr);
+		return 2;
+	}
+
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	c.d = &d;
+	cs = nl_langinfo(CODESET);
+	c.ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
+	c.s = gx_load(path, &o, &d);
+	if (c.s == NULL) {
+		gx_diag_print(&d, stderr);
+		if (d.n == 0)
+			fprintf(stderr, "gotrex stats: %s: cannot load\n", path);
+		gx_diag_clear(&d);
+		return 2;
+	}
+	c.meta = gx_store_meta(c.s);
+	for (i = 0; i < gx_store_goroutine_count(c.s); i++)
+		c.total += gx_store_goroutine(c.s, i)->count;
+	gx_group_build(c.s, NULL, 0, &c.groups);
+
+	if (json)
+		gx_buf_puts(&out, "{\n  \"gotrex_stats\": 1");
+	for (i = 0; i < GX_ARRAY_SIZE(sections); i++) {
+		const struct stats_section *sec = &sections[i];
+
+		if (sec->applies != NULL && !sec->applies(&c))
+			continue;
+		if (json)
+			sec->json(&c, &out);
+		else
+			sec->text(&c, &out);
+	}
+	if (json)
+		gx_buf_puts(&out, "\n}\n");
+
+	if (out.len > 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+		rc = 2;
+	if (fflush(stdout) != 0)
+		rc = 2;
+	if (rc != 0)
+		fprintf(stderr, "gotrex stats: cannot write the output\n");
+	gx_buf_free(&out);
+	gx_groups_free(&c.groups);
+	gx_store_close(c.s);
+	gx_diag_clear(&d);
+	return rc;
+}
