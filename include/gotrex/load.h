@@ -28,4 +28,23 @@ struct gx_store *gx_load(const char *path, const struct gx_load_opts *o, struct 
 /* The cache directory in use (for messages); caller frees. */
 char *gx_load_cache_dir(const struct gx_load_opts *o);
 
+/* What a load did, for `gotrex index` and status lines. */
+struct gx_load_info {
+	enum gx_format format;
+	bool reused;          /* a fresh cached index was mapped */
+	bool cached;          /* the index is in the cache; false: private, unlinked */
+	char *index_path;     /* the cached index (NULL when private); free with
+	                         gx_load_info_free */
+	double build_ms;      /* time to load and write the index; 0 when reused */
+};
+
+/* gx_load, also filling *info (which may be NULL). */
+struct gx_store *gx_load_ex(const char *path, const struct gx_load_opts *o,
+                            struct gx_load_info *info, struct gx_diag *d);
+void gx_load_info_free(struct gx_load_info *info);
+
+/* For tests: use fn to load format f (NULL restores the built-in loader).
+ * A replaced loader is recorded as "test" in the index. */
+void gx_load_set_loader(enum gx_format f, gx_loader_fn fn);
+
 #endif

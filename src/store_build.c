@@ -1,0 +1,1139 @@
+/* store_build: the builder loaders call, and the writer of the index file.
+ *
+ * Strings, frames, stacks and goroutines live in memory (interned through
+ * open-addressing hash tables). Spans, events and P spans go to temporary
+ * spill files in the builder's tmpdir as they come, in blocks of
+ * SPILL_BLOCK bytes, so the memory of a load does not grow with them.
+ *
+ * At write time goroutines are sorted by id and every goroutine index in
+ * spans, events and P spans is remapped to the sorted order. Spans are laid
+ * out by (goroutine, start): a counting pass over the spill file gives each
+ * goroutine its slice of the table; then goroutines are taken in chunks
+ * whose spans fit SPAN_BUDGET records, and each chunk is gathered by one
+ * more pass, sorted per goroutine and written. */
+#include "config.h"
+
+#include "gotrex/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gotrex/util.h"
+#include "store_file.h"
+
+#define SPILL_BLOCK (1u << 20)          /* bytes buffered before a spill write */
+#define READ_BLOCK (1u << 20)           /* bytes per read of a spill file */
+#define SPAN_BUDGET ((size_t)1 << 21)   /* spans gathered in memory at a time */
+
+/* Tests may lower the span budget to exercise the chunked layout. */
+size_t gx_store_span_budget = SPAN_BUDGET;
+
+/* ---- spill files -------------------------------------------------- */
+
+struct spill {
+	const char *dir;
+	size_t rec;             /* record size */
+	int fd;                 /* -1 until the first flush */
+	unsigned char *buf;
+	size_t nbuf;            /* bytes in buf */
+	size_t cap;             /* bytes buf can hold */
+	uint64_t count;         /* records in all */
+	uint64_t file_bytes;    /* bytes in the file */
+	int err;                /* errno of a failed write, 0 */
+	bool in_memory;         /* no spill file could be created */
+};
+
+static int
+make_temp(const char *dir, const char *stem, char **path_out)
+{
+	char *path = xasprintf("%s/%sXXXXXX", dir, stem);
+	int fd = mkstemp(path);
+
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (path_out != NULL && fd >= 0)
+		*path_out = path;
+	else
+		free(path);
+	return fd;
+}
+
+static const char *
+tmp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && *t != '\0' ? t : "/tmp";
+}
+
+static int
+spill_open_file(const char *dir)
+{
+	char *path;
+	int fd = -1;
+
+	if (dir != NULL)
+		fd = make_temp(dir, ".gotrex-spill-", &path);
+	if (fd < 0)
+		fd = make_temp(tmp_dir(), "gotrex-spill-", &path);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	free(path);
+	return fd;
+}
+
+static bool
+write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static void
+spill_init(struct spill *s, const char *dir, size_t rec)
+{
+	memset(s, 0, sizeof(*s));
+	s->dir = dir;
+	s->rec = rec;
+	s->fd = -1;
+	s->cap = SPILL_BLOCK / rec * rec;
+	s->buf = xmalloc(s->cap);
+}
+
+static void
+spill_add(struct spill *s, const void *r)
+{
+	if (s->nbuf + s->rec > s->cap) {
+		if (!s->in_memory && s->fd < 0) {
+			s->fd = spill_open_file(s->dir);
+			if (s->fd < 0)
+				s->in_memory = true;
+		}
+		if (s->in_memory) {
+			gx_grow(&s->buf, &s->cap, s->cap + s->rec, 1);
+		} else {
+			if (s->err == 0 && !write_all(s->fd, s->buf, s->nbuf))
+				s->err = errno != 0 ? errno : EIO;
+			s->file_bytes += s->nbuf;
+			s->nbuf = 0;
+		}
+	}
+	memcpy(s->buf + s->nbuf, r, s->rec);
+	s->nbuf += s->rec;
+	s->count++;
+}
+
+static void
+spill_free(struct spill *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->buf);
+	s->buf = NULL;
+	s->fd = -1;
+}
+
+/* Call fn on every record in order, a block at a time. Returns 0, or an
+ * errno value. */
+static int
+spill_each(const struct spill *s, unsigned char *blk,
+           void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
+{
+	uint64_t at = 0;
+	size_t per = READ_BLOCK / s->rec * s->rec;
+
+	if (s->err != 0)
+		return s->err;
+	while (at < s->file_bytes) {
+		size_t want = s->file_bytes - at < per ? (size_t)(s->file_bytes - at) : per;
+		ssize_t r = pread(s->fd, blk, want, (off_t)at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (size_t)r % s->rec != 0)
+			return r < 0 ? errno : EIO;
+		fn(ctx, blk, (size_t)r / s->rec);
+		at += (uint64_t)r;
+	}
+	if (s->nbuf > 0)
+		fn(ctx, s->buf, s->nbuf / s->rec);
+	return 0;
+}
+
+/* ---- hash tables -------------------------------------------------- */
+
+/* Open addressing; a slot holds id + 1, 0 is empty. */
+struct htab {
+	uint32_t *slot;
+	size_t mask;    /* capacity - 1, capacity a power of two */
+	size_t n;
+};
+
+static void
+htab_init(struct htab *h)
+{
+	h->mask = 1023;
+	h->slot = xcalloc(h->mask + 1, sizeof(*h->slot));
+	h->n = 0;
+}
+
+/* Find key: eq(ctx, id) says whether entry id matches. Returns the slot
+ * index: holding the match, or the empty slot where it would go. */
+static size_t
+htab_find(const struct htab *h, uint64_t hash, bool (*eq)(const void *ctx, uint32_t id),
+          const void *ctx)
+{
+	size_t i = (size_t)hash & h->mask;
+
+	while (h->slot[i] != 0) {
+		if (eq(ctx, h->slot[i] - 1))
+			return i;
+		i = (i + 1) & h->mask;
+	}
+	return i;
+}
+
+/* Insert id at the empty slot i; grows (rehashing with hashof) when more
+ * than half full. */
+static void
+htab_insert(struct htab *h, size_t i, uint32_t id,
+            uint64_t (*hashof)(const void *ctx, uint32_t id), const void *ctx)
+{
+	h->slot[i] = id + 1;
+	h->n++;
+	if (h->n * 2 > h->mask + 1) {
+		size_t ncap = (h->mask + 1) * 2, j, k;
+		uint32_t *ns = xcalloc(ncap, sizeof(*ns));
+
+		for (j = 0; j <= h->mask; j++) {
+			if (h->slot[j] == 0)
+				continue;
+			k = (size_t)hashof(ctx, h->slot[j] - 1) & (ncap - 1);
+			while (ns[k] != 0)
+				k = (k + 1) & (ncap - 1);
+			ns[k] = h->slot[j];
+		}
+		free(h->slot);
+		h->slot = ns;
+		h->mask = ncap - 1;
+	}
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* ---- the builder -------------------------------------------------- */
+
+struct gx_builder {
+	char *tmpdir;
+
+	struct gx_buf blob;          /* strings, each followed by a NUL */
+	uint64_t *soff;              /* nstr + 1 start offsets */
+	size_t nstr, soff_cap;
+	struct htab strh;
+	const char *key_s;           /* lookup key while probing */
+	size_t key_n;
+
+	struct gx_frame_rec *frames;
+	size_t nframes, frames_cap;
+	struct htab frameh;
+	const struct gx_frame_rec *key_f;
+
+	struct gx_stack_rec *stacks;
+	size_t nstacks, stacks_cap;
+	uint32_t *sf;
+	size_t nsf, sf_cap;
+	struct htab stackh;
+	const uint32_t *key_sf;
+
+	struct gx_goroutine_rec *gs;
+	size_t ng, gs_cap;
+	struct htab gh;
+	uint64_t key_gid;
+
+	struct spill spans, events, pspans;
+	int64_t last_event_ns;
+	uint64_t events_out_of_order;
+
+	struct gx_store_meta meta;
+
+	struct gx_diag_rec *diags;
+	size_t ndiags, diags_cap;
+};
+
+static uint64_t
+str_hash(const char *s, size_t n)
+{
+	return mix64(gx_hash64(s, n, GX_HASH_SEED));
+}
+
+static bool
+str_eq(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+	size_t len = (size_t)(b->soff[id + 1] - b->soff[id] - 1);
+
+	return len == b->key_n && memcmp(b->blob.data + b->soff[id], b->key_s, len) == 0;
+}
+
+static uint64_t
+str_hashof(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return str_hash(b->blob.data + b->soff[id], (size_t)(b->soff[id + 1] - b->soff[id] - 1));
+}
+
+static uint64_t
+frame_hash(const struct gx_frame_rec *f)
+{
+	return mix64(gx_hash64(f, sizeof(*f), GX_HASH_SEED));
+}
+
+static bool
+frame_eq(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return memcmp(&b->frames[id], b->key_f, sizeof(*b->key_f)) == 0;
+}
+
+static uint64_t
+frame_hashof(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return frame_hash(&b->frames[id]);
+}
+
+static uint64_t
+stack_hash(const uint32_t *ids, size_t n)
+{
+	return mix64(gx_hash64(ids, n * sizeof(*ids), GX_HASH_SEED ^ n));
+}
+
+static bool
+stack_eq(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+	const struct gx_stack_rec *st = &b->stacks[id];
+
+	return st->count == b->key_n &&
+	       memcmp(b->sf + st->first, b->key_sf, b->key_n * sizeof(*b->sf)) == 0;
+}
+
+static uint64_t
+stack_hashof(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return stack_hash(b->sf + b->stacks[id].first, b->stacks[id].count);
+}
+
+static bool
+g_eq(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return b->gs[id].id == b->key_gid;
+}
+
+static uint64_t
+g_hashof(const void *ctx, uint32_t id)
+{
+	const struct gx_builder *b = ctx;
+
+	return mix64(b->gs[id].id);
+}
+
+struct gx_builder *
+gx_builder_new(const char *tmpdir)
+{
+	struct gx_builder *b = xcalloc(1, sizeof(*b));
+
+	b->tmpdir = xstrdup(tmpdir != NULL ? tmpdir : tmp_dir());
+	/* string 0: "" */
+	gx_buf_append(&b->blob, "", 1);
+	gx_grow(&b->soff, &b->soff_cap, 2, sizeof(*b->soff));
+	b->soff[0] = 0;
+	b->soff[1] = 1;
+	b->nstr = 1;
+	htab_init(&b->strh);
+	htab_init(&b->frameh);
+	htab_init(&b->stackh);
+	htab_init(&b->gh);
+	/* stack 0: no stack */
+	gx_grow(&b->stacks, &b->stacks_cap, 1, sizeof(*b->stacks));
+	b->stacks[0].first = 0;
+	b->stacks[0].count = 0;
+	b->nstacks = 1;
+	spill_init(&b->spans, b->tmpdir, sizeof(struct gx_span_rec));
+	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec));
+	spill_init(&b->pspans, b->tmpdir, sizeof(struct gx_pspan_rec));
+	b->last_event_ns = INT64_MIN;
+	return b;
+}
+
+void
+gx_builder_free(struct gx_builder *b)
+{
+	if (b == NULL)
+		return;
+	free(b->tmpdir);
+	gx_buf_free(&b->blob);
+	free(b->soff);
+	free(b->strh.slot);
+	free(b->frames);
+	free(b->frameh.slot);
+	free(b->stacks);
+	free(b->sf);
+	free(b->stackh.slot);
+	free(b->gs);
+	free(b->gh.slot);
+	spill_free(&b->spans);
+	spill_free(&b->events);
+	spill_free(&b->pspans);
+	free(b->diags);
+	free(b);
+}
+
+gx_str
+gx_builder_str(struct gx_builder *b, const char *s, size_t n)
+{
+	uint64_t h;
+	size_t i;
+	gx_str id;
+
+	if (n == 0)
+		return 0;
+	h = str_hash(s, n);
+	b->key_s = s;
+	b->key_n = n;
+	i = htab_find(&b->strh, h, str_eq, b);
+	if (b->strh.slot[i] != 0)
+		return b->strh.slot[i] - 1;
+	if (b->nstr >= UINT32_MAX - 1)
+		gx_fatal("too many distinct strings for one index");
+	id = (gx_str)b->nstr;
+	gx_buf_append(&b->blob, s, n);
+	gx_buf_append(&b->blob, "", 1);
+	gx_grow(&b->soff, &b->soff_cap, b->nstr + 2, sizeof(*b->soff));
+	b->soff[b->nstr + 1] = b->blob.len;
+	b->nstr++;
+	htab_insert(&b->strh, i, id, str_hashof, b);
+	return id;
+}
+
+gx_str
+gx_builder_cstr(struct gx_builder *b, const char *s)
+{
+	return s != NULL ? gx_builder_str(b, s, strlen(s)) : 0;
+}
+
+uint32_t
+gx_builder_frame(struct gx_builder *b, const struct gx_frame_rec *f)
+{
+	struct gx_frame_rec k;
+	uint64_t h;
+	size_t i;
+	uint32_t id;
+
+	memset(&k, 0, sizeof(k));
+	k.func = f->func;
+	k.file = f->file;
+	k.line = f->line;
+	k.flags = f->flags;
+	k.pc = f->pc;
+	k.args = f->args;
+	k.offset = f->offset;
+	h = frame_hash(&k);
+	b->key_f = &k;
+	i = htab_find(&b->frameh, h, frame_eq, b);
+	if (b->frameh.slot[i] != 0)
+		return b->frameh.slot[i] - 1;
+	if (b->nframes >= UINT32_MAX - 1)
+		gx_fatal("too many distinct frames for one index");
+	id = (uint32_t)b->nframes;
+	gx_grow(&b->frames, &b->frames_cap, b->nframes + 1, sizeof(*b->frames));
+	b->frames[b->nframes++] = k;
+	htab_insert(&b->frameh, i, id, frame_hashof, b);
+	return id;
+}
+
+gx_stack
+gx_builder_stack(struct gx_builder *b, const uint32_t *frame_ids, size_t n)
+{
+	uint64_t h;
+	size_t i, j;
+	gx_stack id;
+
+	if (n == 0)
+		return 0;
+	for (j = 0; j < n; j++)
+		if (frame_ids[j] >= b->nframes)
+			gx_fatal("gx_builder_stack: frame id %u out of range", frame_ids[j]);
+	h = stack_hash(frame_ids, n);
+	b->key_sf = frame_ids;
+	b->key_n = n;
+	i = htab_find(&b->stackh, h, stack_eq, b);
+	if (b->stackh.slot[i] != 0)
+		return b->stackh.slot[i] - 1;
+	if (b->nstacks >= UINT32_MAX - 1 || n > UINT32_MAX || b->nsf > UINT32_MAX - n)
+		gx_fatal("too many stacks for one index");
+	id = (gx_stack)b->nstacks;
+	gx_grow(&b->sf, &b->sf_cap, b->nsf + n, sizeof(*b->sf));
+	memcpy(b->sf + b->nsf, frame_ids, n * sizeof(*b->sf));
+	gx_grow(&b->stacks, &b->stacks_cap, b->nstacks + 1, sizeof(*b->stacks));
+	b->stacks[b->nstacks].first = (uint32_t)b->nsf;
+	b->stacks[b->nstacks].count = (uint32_t)n;
+	b->nstacks++;
+	b->nsf += n;
+	htab_insert(&b->stackh, i, id, stack_hashof, b);
+	return id;
+}
+
+uint32_t
+gx_builder_goroutine(struct gx_builder *b, const struct gx_goroutine_rec *g)
+{
+	size_t i;
+	uint32_t idx;
+
+	b->key_gid = g->id;
+	i = htab_find(&b->gh, mix64(g->id), g_eq, b);
+	if (b->gh.slot[i] != 0)
+		return b->gh.slot[i] - 1;
+	if (b->ng >= GX_NONE32 - 1)
+		gx_fatal("too many goroutines for one index");
+	idx = (uint32_t)b->ng;
+	gx_grow(&b->gs, &b->gs_cap, b->ng + 1, sizeof(*b->gs));
+	b->gs[b->ng] = *g;
+	b->gs[b->ng].first_span = 0;
+	b->gs[b->ng].span_count = 0;
+	b->ng++;
+	htab_insert(&b->gh, i, idx, g_hashof, b);
+	return idx;
+}
+
+struct gx_goroutine_rec *
+gx_builder_goroutine_at(struct gx_builder *b, uint32_t index)
+{
+	return index < b->ng ? &b->gs[index] : NULL;
+}
+
+uint32_t
+gx_builder_find_goroutine(const struct gx_builder *b, uint64_t id)
+{
+	size_t i = (size_t)mix64(id) & b->gh.mask;
+
+	while (b->gh.slot[i] != 0) {
+		if (b->gs[b->gh.slot[i] - 1].id == id)
+			return b->gh.slot[i] - 1;
+		i = (i + 1) & b->gh.mask;
+	}
+	return GX_NONE32;
+}
+
+uint32_t
+gx_builder_goroutine_count(const struct gx_builder *b)
+{
+	return (uint32_t)b->ng;
+}
+
+void
+gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
+{
+	struct gx_span_rec r = *s;
+
+	memset(r.reserved, 0, sizeof(r.reserved));
+	spill_add(&b->spans, &r);
+}
+
+void
+gx_builder_event(struct gx_builder *b, const struct gx_event_rec *e)
+{
+	if (e->ns < b->last_event_ns)
+		b->events_out_of_order++;
+	else
+		b->last_event_ns = e->ns;
+	spill_add(&b->events, e);
+}
+
+void
+gx_builder_pspan(struct gx_builder *b, const struct gx_pspan_rec *p)
+{
+	spill_add(&b->pspans, p);
+}
+
+struct gx_store_meta *
+gx_builder_meta(struct gx_builder *b)
+{
+	return &b->meta;
+}
+
+void
+gx_builder_diags(struct gx_builder *b, const struct gx_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i <= d->n; i++) {
+		struct gx_diag_rec *r;
+		char *f;
+
+		if (i == d->n && d->dropped == 0)
+			break;
+		gx_grow(&b->diags, &b->diags_cap, b->ndiags + 1, sizeof(*b->diags));
+		r = &b->diags[b->ndiags++];
+		memset(r, 0, sizeof(*r));
+		if (i < d->n) {
+			const struct gx_diag_entry *e = &d->v[i];
+
+			r->severity = (uint32_t)e->severity;
+			r->source = gx_builder_cstr(b, e->source);
+			r->message = gx_builder_cstr(b, e->message);
+			r->line = e->line;
+			r->offset = e->offset;
+			f = gx_diag_format(e);
+		} else {
+			r->severity = GX_NOTE;
+			r->source = gx_builder_cstr(b, "gotrex");
+			f = xasprintf("%zu more messages not shown", d->dropped);
+			r->message = gx_builder_cstr(b, f);
+			free(f);
+			f = xasprintf("gotrex: %zu more messages not shown", d->dropped);
+			r->line = r->offset = GX_NOWHERE;
+		}
+		r->formatted = gx_builder_cstr(b, f);
+		free(f);
+	}
+}
+
+/* ---- writing ------------------------------------------------------ */
+
+struct writer {
+	int fd;
+	unsigned char *buf;
+	size_t n;
+	uint64_t pos;
+	int err;
+};
+
+static void
+wr_flush(struct writer *w)
+{
+	if (w->n > 0 && w->err == 0 && !write_all(w->fd, w->buf, w->n))
+		w->err = errno != 0 ? errno : EIO;
+	w->n = 0;
+}
+
+static void
+wr_put(struct writer *w, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	w->pos += n;
+	while (n > 0) {
+		size_t k = SPILL_BLOCK - w->n;
+
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->n, s, k);
+		w->n += k;
+		s += k;
+		n -= k;
+		if (w->n == SPILL_BLOCK)
+			wr_flush(w);
+	}
+}
+
+static void
+wr_pad(struct writer *w)
+{
+	static const unsigned char zero[8];
+
+	if (w->pos % 8 != 0)
+		wr_put(w, zero, 8 - (size_t)(w->pos % 8));
+}
+
+struct layout {
+	struct gx_table_dir t[GX_T_COUNT];
+	uint64_t size;
+};
+
+static void
+layout_table(struct layout *l, enum gx_table t, uint64_t count)
+{
+	uint64_t bytes = count * gx_table_rec_size[t];
+
+	l->size = (l->size + 7) / 8 * 8;
+	l->t[t].offset = l->size;
+	l->t[t].count = count;
+	l->t[t].rec_size = gx_table_rec_size[t];
+	l->size += bytes;
+}
+
+/* Context of the passes over the span spill file. */
+struct span_pass {
+	const uint32_t *newidx;     /* old goroutine index -> sorted index */
+	size_t ng;
+	uint64_t *cnt;              /* spans per sorted goroutine */
+	uint64_t dropped;
+	/* gathering */
+	uint32_t g0, g1;            /* sorted goroutines [g0, g1) */
+	uint64_t *cursor;           /* next slot of each goroutine, relative to chunk */
+	struct gx_span_rec *chunk;
+};
+
+static void
+span_count_fn(void *ctx, const void *recs, size_t n)
+{
+	struct span_pass *sp = ctx;
+	const struct gx_span_rec *s = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].g < sp->ng)
+			sp->cnt[sp->newidx[s[i].g]]++;
+		else
+			sp->dropped++;
+	}
+}
+
+static void
+span_gather_fn(void *ctx, const void *recs, size_t n)
+{
+	struct span_pass *sp = ctx;
+	const struct gx_span_rec *s = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t g;
+
+		if (s[i].g >= sp->ng)
+			continue;
+		g = sp->newidx[s[i].g];
+		if (g < sp->g0 || g >= sp->g1)
+			continue;
+		sp->chunk[sp->cursor[g]] = s[i];
+		sp->chunk[sp->cursor[g]].g = g;
+		sp->cursor[g]++;
+	}
+}
+
+/* Stable merge sort of spans by start time. */
+static void
+span_msort(struct gx_span_rec *v, struct gx_span_rec *tmp, size_t n)
+{
+	size_t mid, i, j, k;
+
+	if (n < 2)
+		return;
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
+			struct gx_span_rec x = v[i];
+
+			for (j = i; j > 0 && v[j - 1].start_ns > x.start_ns; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	mid = n / 2;
+	span_msort(v, tmp, mid);
+	span_msort(v + mid, tmp, n - mid);
+	if (v[mid - 1].start_ns <= v[mid].start_ns)
+		return;
+	memcpy(tmp, v, mid * sizeof(*v));
+	i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		v[k++] = tmp[i].start_ns <= v[j].start_ns ? tmp[i++] : v[j++];
+	while (i < mid)
+		v[k++] = tmp[i++];
+}
+
+static void
+sort_spans(struct gx_span_rec *v, size_t n)
+{
+	size_t i;
+	struct gx_span_rec *tmp;
+
+	for (i = 1; i < n; i++)
+		if (v[i - 1].start_ns > v[i].start_ns)
+			break;
+	if (i >= n)
+		return;
+	tmp = xmalloc((n / 2 + 1) * sizeof(*tmp));
+	span_msort(v, tmp, n);
+	free(tmp);
+}
+
+struct remap_pass {
+	struct writer *w;
+	const uint32_t *newidx;
+	size_t ng;
+	uint64_t bad_g;
+	struct gx_event_rec *all;    /* events to sort, or NULL to write directly */
+	size_t nall;
+};
+
+static uint32_t
+remap_g(struct remap_pass *rp, uint32_t g)
+{
+	if (g == GX_NONE32)
+		return g;
+	if (g < rp->ng)
+		return rp->newidx[g];
+	rp->bad_g++;
+	return GX_NONE32;
+}
+
+static void
+event_fn(void *ctx, const void *recs, size_t n)
+{
+	struct remap_pass *rp = ctx;
+	const struct gx_event_rec *e = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct gx_event_rec r = e[i];
+
+		r.g = remap_g(rp, r.g);
+		if (rp->all != NULL)
+			rp->all[rp->nall++] = r;
+		else
+			wr_put(rp->w, &r, sizeof(r));
+	}
+}
+
+static void
+pspan_fn(void *ctx, const void *recs, size_t n)
+{
+	struct remap_pass *rp = ctx;
+	const struct gx_pspan_rec *p = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct gx_pspan_rec r = p[i];
+
+		r.g = remap_g(rp, r.g);
+		wr_put(rp->w, &r, sizeof(r));
+	}
+}
+
+static void
+event_msort(struct gx_event_rec *v, struct gx_event_rec *tmp, size_t n)
+{
+	size_t mid, i, j, k;
+
+	if (n < 2)
+		return;
+	mid = n / 2;
+	event_msort(v, tmp, mid);
+	event_msort(v + mid, tmp, n - mid);
+	if (v[mid - 1].ns <= v[mid].ns)
+		return;
+	memcpy(tmp, v, mid * sizeof(*v));
+	i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		v[k++] = tmp[i].ns <= v[j].ns ? tmp[i++] : v[j++];
+	while (i < mid)
+		v[k++] = tmp[i++];
+}
+
+static const struct gx_goroutine_rec *sort_gs;
+
+static int
+cmp_gid(const void *a, const void *b)
+{
+	uint64_t x = sort_gs[*(const uint32_t *)a].id, y = sort_gs[*(const uint32_t *)b].id;
+
+	return x < y ? -1 : x > y;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+int
+gx_builder_write(struct gx_builder *b, const char *path,
+                 const struct gx_source_id *source, const char *loader,
+                 struct gx_diag *d)
+{
+	struct gx_index_header h;
+	struct layout l;
+	struct writer w;
+	struct span_pass sp;
+	struct remap_pass rp;
+	uint32_t *order = NULL, *newidx = NULL;
+	uint64_t *first = NULL;
+	unsigned char *blk = NULL;
+	char *dir = NULL, *tmp = NULL;
+	size_t i, ng = b->ng;
+	uint64_t nspans, acc;
+	int fd, e, rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	memset(&sp, 0, sizeof(sp));
+	memset(&rp, 0, sizeof(rp));
+	w.fd = -1;
+
+	if (b->spans.err || b->events.err || b->pspans.err) {
+		e = b->spans.err ? b->spans.err : b->events.err ? b->events.err : b->pspans.err;
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+		            "cannot write a temporary file in %s: %s", b->tmpdir, strerror(e));
+		return -1;
+	}
+
+	/* Goroutines sorted by id. */
+	order = xreallocarray(NULL, ng, sizeof(*order));
+	newidx = xreallocarray(NULL, ng, sizeof(*newidx));
+	for (i = 0; i < ng; i++)
+		order[i] = (uint32_t)i;
+	sort_gs = b->gs;
+	qsort(order, ng, sizeof(*order), cmp_gid);
+	sort_gs = NULL;
+	for (i = 0; i < ng; i++)
+		newidx[order[i]] = (uint32_t)i;
+
+	/* Count the spans of each goroutine. */
+	blk = xmalloc(READ_BLOCK);
+	sp.newidx = newidx;
+	sp.ng = ng;
+	sp.cnt = xcalloc(ng + 1, sizeof(*sp.cnt));
+	if ((e = spill_each(&b->spans, blk, span_count_fn, &sp)) != 0)
+		goto spill_error;
+	first = xreallocarray(NULL, ng + 1, sizeof(*first));
+	acc = 0;
+	for (i = 0; i < ng; i++) {
+		first[i] = acc;
+		acc += sp.cnt[i];
+	}
+	first[ng] = acc;
+	nspans = acc;
+	if (sp.dropped > 0)
+		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
+		            "%llu spans of unknown goroutines dropped",
+		            (unsigned long long)sp.dropped);
+
+	/* Layout. */
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(h);
+	layout_table(&l, GX_T_STR_OFFS, b->nstr + 1);
+	layout_table(&l, GX_T_STR_BLOB, b->blob.len);
+	layout_table(&l, GX_T_FRAMES, b->nframes);
+	layout_table(&l, GX_T_STACKS, b->nstacks);
+	layout_table(&l, GX_T_STACK_FRAMES, b->nsf);
+	layout_table(&l, GX_T_GOROUTINES, ng);
+	layout_table(&l, GX_T_SPANS, nspans);
+	layout_table(&l, GX_T_EVENTS, b->events.count);
+	layout_table(&l, GX_T_PSPANS, b->pspans.count);
+	layout_table(&l, GX_T_DIAGS, b->ndiags);
+	l.size = (l.size + 7) / 8 * 8;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, GX_INDEX_MAGIC, 8);
+	h.version = GX_STORE_VERSION;
+	h.endian = GX_INDEX_ENDIAN;
+	h.file_size = l.size;
+	h.header_size = sizeof(h);
+	h.table_count = GX_T_COUNT;
+	if (source != NULL)
+		h.source = *source;
+	if (loader != NULL) {
+		size_t n = strlen(loader);
+
+		if (n >= GX_INDEX_LOADER_MAX)
+			n = GX_INDEX_LOADER_MAX - 1;
+		memcpy(h.loader, loader, n);
+	}
+	h.meta = b->meta;
+	h.meta.reserved = 0;
+	memcpy(h.tables, l.t, sizeof(l.t));
+
+	dir = dir_of(path);
+	fd = make_temp(dir, ".gotrex-index-", &tmp);
+	if (fd < 0) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+		            "cannot create a temporary file in %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	w.fd = fd;
+	w.buf = xmalloc(SPILL_BLOCK);
+
+	wr_put(&w, &h, sizeof(h));
+	/* strings */
+	wr_pad(&w);
+	b->soff[b->nstr] = b->blob.len;
+	wr_put(&w, b->soff, (b->nstr + 1) * sizeof(*b->soff));
+	wr_pad(&w);
+	wr_put(&w, b->blob.data, b->blob.len);
+	wr_pad(&w);
+	wr_put(&w, b->frames, b->nframes * sizeof(*b->frames));
+	wr_pad(&w);
+	wr_put(&w, b->stacks, b->nstacks * sizeof(*b->stacks));
+	wr_pad(&w);
+	wr_put(&w, b->sf, b->nsf * sizeof(*b->sf));
+	wr_pad(&w);
+	for (i = 0; i < ng; i++) {
+		struct gx_goroutine_rec g = b->gs[order[i]];
+
+		g.first_span = first[i];
+		g.span_count = sp.cnt[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)sp.cnt[i];
+		wr_put(&w, &g, sizeof(g));
+	}
+
+	/* Spans, a chunk of goroutines at a time. */
+	wr_pad(&w);
+	sp.cursor = xcalloc(ng + 1, sizeof(*sp.cursor));
+	{
+		size_t g0 = 0;
+
+		while (g0 < ng) {
+			size_t g1 = g0 + 1, n, k;
+
+			while (g1 < ng && first[g1 + 1] - first[g0] <= gx_store_span_budget)
+				g1++;
+			n = (size_t)(first[g1] - first[g0]);
+			if (n == 0) {
+				g0 = g1;
+				continue;
+			}
+			sp.g0 = (uint32_t)g0;
+			sp.g1 = (uint32_t)g1;
+			for (k = g0; k < g1; k++)
+				sp.cursor[k] = first[k] - first[g0];
+			sp.chunk = xreallocarray(NULL, n, sizeof(*sp.chunk));
+			if ((e = spill_each(&b->spans, blk, span_gather_fn, &sp)) != 0) {
+				free(sp.chunk);
+				sp.chunk = NULL;
+				goto spill_error;
+			}
+			for (k = g0; k < g1; k++)
+				sort_spans(sp.chunk + (first[k] - first[g0]), (size_t)sp.cnt[k]);
+			wr_put(&w, sp.chunk, n * sizeof(*sp.chunk));
+			free(sp.chunk);
+			sp.chunk = NULL;
+			g0 = g1;
+		}
+	}
+
+	/* Events, in time order. */
+	wr_pad(&w);
+	rp.w = &w;
+	rp.newidx = newidx;
+	rp.ng = ng;
+	if (b->events_out_of_order > 0) {
+		if (b->events.count > SIZE_MAX / sizeof(*rp.all))
+			gx_fatal("too many events to sort");
+		rp.all = xreallocarray(NULL, (size_t)b->events.count, sizeof(*rp.all));
+	}
+	if ((e = spill_each(&b->events, blk, event_fn, &rp)) != 0)
+		goto spill_error;
+	if (rp.all != NULL) {
+		struct gx_event_rec *t = xreallocarray(NULL, rp.nall / 2 + 1, sizeof(*t));
+
+		event_msort(rp.all, t, rp.nall);
+		free(t);
+		wr_put(&w, rp.all, rp.nall * sizeof(*rp.all));
+		free(rp.all);
+		rp.all = NULL;
+		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
+		            "%llu events came out of time order and were sorted",
+		            (unsigned long long)b->events_out_of_order);
+	}
+	wr_pad(&w);
+	if ((e = spill_each(&b->pspans, blk, pspan_fn, &rp)) != 0)
+		goto spill_error;
+	wr_pad(&w);
+	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
+	wr_pad(&w);
+	if (rp.bad_g > 0)
+		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
+		            "%llu events of unknown goroutines kept without a goroutine",
+		            (unsigned long long)rp.bad_g);
+
+	wr_flush(&w);
+	if (w.err == 0 && w.pos != l.size)
+		w.err = EIO; /* cannot happen: the layout and the writes disagree */
+	if (w.err == 0 && fsync(fd) != 0)
+		w.err = errno;
+	if (close(fd) != 0 && w.err == 0)
+		w.err = errno;
+	w.fd = -1;
+	if (w.err != 0) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+		            "cannot write the index: %s", strerror(w.err));
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+		            "cannot rename %s into place: %s", tmp, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	{
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	rc = 0;
+	goto out;
+
+spill_error:
+	gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+	            "cannot read back a temporary file: %s", strerror(e));
+out:
+	if (w.fd >= 0)
+		close(w.fd);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(w.buf);
+	free(rp.all);
+	free(sp.cursor);
+	free(sp.cnt);
+	free(first);
+	free(order);
+	free(newidx);
+	free(blk);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,333 @@
+/* store_read: the reader of an index file.
+ *
+ * Opening maps the file and checks the header and the table directory
+ * (magic, version, byte order, size, every table within the file and
+ * aligned). Records are not walked at open, so a reopen costs the same for
+ * any size; instead every accessor checks the ids it follows, so a damaged
+ * index gives empty answers, never a read out of bounds. */
+#include "config.h"
+
+#include "gotrex/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gotrex/util.h"
+#include "store_file.h"
+
+struct gx_store {
+	const unsigned char *map;
+	size_t size;
+	const struct gx_index_header *h;
+	char loader[GX_INDEX_LOADER_MAX];
+	const void *t[GX_T_COUNT];   /* table start */
+	uint64_t n[GX_T_COUNT];      /* table record count */
+};
+
+const char *
+gx_gstate_name(enum gx_gstate s)
+{
+	switch (s) {
+	case GX_G_UNKNOWN:
+		return "unknown";
+	case GX_G_NOTEXIST:
+		return "notexist";
+	case GX_G_RUNNABLE:
+		return "runnable";
+	case GX_G_RUNNING:
+		return "running";
+	case GX_G_SYSCALL:
+		return "syscall";
+	case GX_G_WAITING:
+		return "waiting";
+	case GX_G_DEAD:
+		return "dead";
+	case GX_G_STATE_COUNT:
+		break;
+	}
+	return "unknown";
+}
+
+static const char *
+validate(const unsigned char *map, size_t size)
+{
+	const struct gx_index_header *h = (const void *)map;
+	size_t t;
+
+	if (size < sizeof(*h))
+		return "file too short for an index header";
+	if (memcmp(h->magic, GX_INDEX_MAGIC, 8) != 0)
+		return "not a gotrex index (bad magic)";
+	if (h->endian != GX_INDEX_ENDIAN)
+		return "index written on a machine of another byte order";
+	if (h->version != GX_STORE_VERSION)
+		return "index of another version";
+	if (h->file_size != size)
+		return "index file size does not match its header (truncated?)";
+	if (h->header_size != sizeof(*h) || h->table_count != GX_T_COUNT)
+		return "bad index header size or table count";
+	if (memchr(h->loader, '\0', sizeof(h->loader)) == NULL)
+		return "bad loader name in index header";
+	for (t = 0; t < GX_T_COUNT; t++) {
+		const struct gx_table_dir *d = &h->tables[t];
+
+		if (d->rec_size != gx_table_rec_size[t])
+			return "bad record size in index table directory";
+		if (d->offset % 8 != 0 || d->offset < sizeof(*h) || d->offset > size)
+			return "bad table offset in index table directory";
+		if (d->count > (size - d->offset) / d->rec_size)
+			return "index table runs past the end of the file";
+	}
+	{
+		const struct gx_table_dir *b = &h->tables[GX_T_STR_BLOB];
+
+		if (b->count > 0 && map[b->offset + b->count - 1] != '\0')
+			return "index string table not terminated";
+	}
+	return NULL;
+}
+
+struct gx_store *
+gx_store_open(const char *path, struct gx_diag *d)
+{
+	struct gx_store *s;
+	struct stat st;
+	const char *why;
+	void *map;
+	int fd;
+	size_t t;
+
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE, "cannot open index: %s",
+		            strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE, "cannot open index: %s",
+		            S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size < sizeof(struct gx_index_header) ||
+	    (uint64_t)st.st_size > SIZE_MAX) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
+		            "damaged index: file too short for an index header");
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE, "cannot map index: %s",
+		            strerror(errno));
+		return NULL;
+	}
+	why = validate(map, (size_t)st.st_size);
+	if (why != NULL) {
+		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE, "damaged index: %s", why);
+		munmap(map, (size_t)st.st_size);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->map = map;
+	s->size = (size_t)st.st_size;
+	s->h = map;
+	memcpy(s->loader, s->h->loader, sizeof(s->loader));
+	for (t = 0; t < GX_T_COUNT; t++) {
+		s->t[t] = s->map + s->h->tables[t].offset;
+		s->n[t] = s->h->tables[t].count;
+	}
+	return s;
+}
+
+void
+gx_store_close(struct gx_store *s)
+{
+	if (s == NULL)
+		return;
+	munmap((void *)s->map, s->size);
+	free(s);
+}
+
+const struct gx_source_id *
+gx_store_source(const struct gx_store *s)
+{
+	return &s->h->source;
+}
+
+const char *
+gx_store_loader(const struct gx_store *s)
+{
+	return s->loader;
+}
+
+const struct gx_store_meta *
+gx_store_meta(const struct gx_store *s)
+{
+	return &s->h->meta;
+}
+
+const char *
+gx_store_str(const struct gx_store *s, gx_str id, size_t *len)
+{
+	const uint64_t *off = s->t[GX_T_STR_OFFS];
+	const char *blob = s->t[GX_T_STR_BLOB];
+	uint64_t a, b;
+
+	if (len != NULL)
+		*len = 0;
+	if ((uint64_t)id + 1 >= s->n[GX_T_STR_OFFS])
+		return "";
+	a = off[id];
+	b = off[id + 1];
+	if (a >= b || b > s->n[GX_T_STR_BLOB] || blob[b - 1] != '\0')
+		return "";
+	if (len != NULL)
+		*len = (size_t)(b - a - 1);
+	return blob + a;
+}
+
+static const struct gx_stack_rec *
+stack_rec(const struct gx_store *s, gx_stack id)
+{
+	const struct gx_stack_rec *st;
+
+	if (id >= s->n[GX_T_STACKS])
+		return NULL;
+	st = (const struct gx_stack_rec *)s->t[GX_T_STACKS] + id;
+	if (st->first > s->n[GX_T_STACK_FRAMES] ||
+	    st->count > s->n[GX_T_STACK_FRAMES] - st->first)
+		return NULL;
+	return st;
+}
+
+size_t
+gx_store_stack_depth(const struct gx_store *s, gx_stack id)
+{
+	const struct gx_stack_rec *st = stack_rec(s, id);
+
+	return st != NULL ? st->count : 0;
+}
+
+const struct gx_frame_rec *
+gx_store_stack_frame(const struct gx_store *s, gx_stack id, size_t i)
+{
+	const struct gx_stack_rec *st = stack_rec(s, id);
+	uint32_t f;
+
+	if (st == NULL || i >= st->count)
+		return NULL;
+	f = ((const uint32_t *)s->t[GX_T_STACK_FRAMES])[st->first + i];
+	if (f >= s->n[GX_T_FRAMES])
+		return NULL;
+	return (const struct gx_frame_rec *)s->t[GX_T_FRAMES] + f;
+}
+
+size_t
+gx_store_stack_count(const struct gx_store *s)
+{
+	return (size_t)s->n[GX_T_STACKS];
+}
+
+size_t
+gx_store_goroutine_count(const struct gx_store *s)
+{
+	return (size_t)s->n[GX_T_GOROUTINES];
+}
+
+const struct gx_goroutine_rec *
+gx_store_goroutine(const struct gx_store *s, size_t index)
+{
+	if (index >= s->n[GX_T_GOROUTINES])
+		return NULL;
+	return (const struct gx_goroutine_rec *)s->t[GX_T_GOROUTINES] + index;
+}
+
+uint32_t
+gx_store_find_goroutine(const struct gx_store *s, uint64_t id)
+{
+	const struct gx_goroutine_rec *g = s->t[GX_T_GOROUTINES];
+	size_t lo = 0, hi = (size_t)s->n[GX_T_GOROUTINES];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->n[GX_T_GOROUTINES] && g[lo].id == id && lo < GX_NONE32)
+		return (uint32_t)lo;
+	return GX_NONE32;
+}
+
+const struct gx_span_rec *
+gx_store_spans(const struct gx_store *s, size_t g, size_t *n)
+{
+	const struct gx_goroutine_rec *r = gx_store_goroutine(s, g);
+	uint64_t ns = s->n[GX_T_SPANS];
+
+	*n = 0;
+	if (r == NULL || r->first_span > ns || r->span_count > ns - r->first_span)
+		return NULL;
+	*n = r->span_count;
+	return (const struct gx_span_rec *)s->t[GX_T_SPANS] + r->first_span;
+}
+
+const struct gx_event_rec *
+gx_store_events(const struct gx_store *s, size_t *n)
+{
+	*n = (size_t)s->n[GX_T_EVENTS];
+	return s->t[GX_T_EVENTS];
+}
+
+const struct gx_pspan_rec *
+gx_store_pspans(const struct gx_store *s, size_t *n)
+{
+	*n = (size_t)s->n[GX_T_PSPANS];
+	return s->t[GX_T_PSPANS];
+}
+
+size_t
+gx_store_diag_count(const struct gx_store *s)
+{
+	return (size_t)s->n[GX_T_DIAGS];
+}
+
+const char *
+gx_store_diag(const struct gx_store *s, size_t i)
+{
+	const struct gx_diag_rec *r;
+
+	if (i >= s->n[GX_T_DIAGS])
+		return "";
+	r = (const struct gx_diag_rec *)s->t[GX_T_DIAGS] + i;
+	return gx_store_str(s, r->formatted, NULL);
+}
+
+int
+gx_store_diag_entry(const struct gx_store *s, size_t i, enum gx_severity *sev,
+                    const char **source, uint64_t *line, uint64_t *offset,
+                    const char **message)
+{
+	const struct gx_diag_rec *r;
+
+	if (i >= s->n[GX_T_DIAGS])
+		return -1;
+	r = (const struct gx_diag_rec *)s->t[GX_T_DIAGS] + i;
+	*sev = r->severity == GX_NOTE ? GX_NOTE : r->severity == GX_WARNING ? GX_WARNING : GX_ERROR;
+	*source = gx_store_str(s, r->source, NULL);
+	*line = r->line;
+	*offset = r->offset;
+	*message = gx_store_str(s, r->message, NULL);
+	return 0;
+}
