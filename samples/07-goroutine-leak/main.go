@@ -1,0 +1,98 @@
+// 07-goroutine-leak — a goroutine LEAK in an HTTP handler.
+//
+// The hang: the /search handler (main.handleSearch) starts
+// main.queryBackend in a goroutine and waits for its answer on an
+// UNBUFFERED channel, with a 2 ms timeout. The backend takes 10 ms, so the
+// handler always times out and returns; when the backend is done, its send on
+// the channel has no receiver and blocks for ever. Each /search request leaks
+// one goroutine in main.queryBackend ("chan send"). main sends exactly 20
+// /search requests.
+//
+// The server goes on: an in-process net/http server on 127.0.0.1 (random
+// port, loopback only) keeps serving /health, which main
+// (main.pollHealth) requests every 20 ms, at most 500 times.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"gotrex/samples/internal/rec"
+)
+
+const leakyRequests = 20
+
+func main() {
+	flag.Parse()
+	rec.Start(300 * time.Millisecond)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/search", handleSearch)
+	mux.HandleFunc("/health", handleHealth)
+	go http.Serve(ln, mux)
+
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for i := 0; i < leakyRequests; i++ {
+		get(client, fmt.Sprintf("%s/search?q=%d", base, i))
+	}
+	pollHealth(client, base+"/health", 500)
+	for {
+		time.Sleep(time.Hour)
+	}
+}
+
+type answer struct {
+	hits int
+}
+
+// handleSearch asks the backend and gives up after 2 ms.
+func handleSearch(w http.ResponseWriter, r *http.Request) {
+	results := make(chan answer) // BUG: unbuffered; should be make(chan answer, 1)
+	go queryBackend(r.URL.Query().Get("q"), results)
+	select {
+	case a := <-results:
+		fmt.Fprintf(w, "%d hits\n", a.hits)
+	case <-time.After(2 * time.Millisecond):
+		http.Error(w, "backend timeout", http.StatusGatewayTimeout)
+	}
+}
+
+// queryBackend computes the answer slowly, then blocks for ever sending it
+// to a handler that has already returned.
+func queryBackend(q string, results chan<- answer) {
+	time.Sleep(10 * time.Millisecond)
+	results <- answer{hits: len(q)}
+}
+
+func handleHealth(w http.ResponseWriter, r *http.Request) {
+	io.WriteString(w, "ok\n")
+}
+
+// pollHealth is main's steady load on the server: n requests, 20 ms apart.
+func pollHealth(client *http.Client, url string, n int) {
+	for i := 0; i < n; i++ {
+		get(client, url)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func get(client *http.Client, url string) {
+	resp, err := client.Get(url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
