@@ -6,5 +6,6 @@
 #include "gotrex/cli.h"
 
 const struct gx_command gx_commands[] = {
+	{ .name = "events", .run = gx_cmd_events, .usage = "events FILE", .summary = "the events of a Go 1.22+ trace, as go tool trace -d=parsed prints them" },
 	{ .name = NULL },
 };

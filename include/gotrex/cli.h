@@ -13,5 +13,7 @@ struct gx_command {
 /* The table of sub-commands, ended by an entry with name == NULL. */
 extern const struct gx_command gx_commands[];
 
+int gx_cmd_events(int argc, char **argv);
+
 
 #endif
