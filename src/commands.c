@@ -7,5 +7,6 @@
 
 const struct gx_command gx_commands[] = {
 	{ .name = "events", .run = gx_cmd_events, .usage = "events FILE", .summary = "the events of a Go 1.22+ trace, as go tool trace -d=parsed prints them" },
+	{ .name = "index", .run = gx_cmd_index, .usage = "index [--force] [--no-cache] FILE...", .summary = "build or refresh the cached index of each file" },
 	{ .name = NULL },
 };

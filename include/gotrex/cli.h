@@ -14,6 +14,7 @@ struct gx_command {
 extern const struct gx_command gx_commands[];
 
 int gx_cmd_events(int argc, char **argv);
+int gx_cmd_index(int argc, char **argv);
 
 
 #endif
