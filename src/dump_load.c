@@ -1,0 +1,199 @@
+/* dump_load: the text goroutine dump loader — parse (dump.c), then feed the
+ * store builder one goroutine at a time. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotrex/dump.h"
+#include "gotrex/gofunc.h"
+#include "gotrex/util.h"
+
+struct load {
+	struct gx_builder *b;
+	struct gx_diag *d;
+	const char *name;
+	uint32_t *ids;        /* frame ids of the stack being built (reused) */
+	size_t capids;
+	struct gx_buf scratch;
+	uint64_t duplicates;
+	uint64_t first_dup_line;
+	uint64_t first_dup_id;
+};
+
+static uint32_t
+clamp32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static gx_str
+str(struct load *l, struct gx_dump_text t)
+{
+	return t.n > 0 ? gx_builder_str(l->b, t.p, t.n) : 0;
+}
+
+static uint32_t
+frame_id(struct load *l, const struct gx_dump_frame *f)
+{
+	struct gx_frame_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.func = str(l, f->func);
+	r.file = str(l, f->file);
+	r.args = str(l, f->args);
+	r.line = clamp32(f->line);
+	r.pc = f->pc;
+	r.offset = clamp32(f->offset);
+	if (f->flags & GX_DUMP_FRAME_ELIDED)
+		r.flags |= GX_FRAME_ELIDED;
+	else if (gx_func_is_runtime(f->func.p, f->func.n))
+		r.flags |= GX_FRAME_RUNTIME;
+	if (f->flags & GX_DUMP_FRAME_INLINED)
+		r.flags |= GX_FRAME_INLINED;
+	if (f->flags & GX_DUMP_FRAME_CREATED_BY)
+		r.flags |= GX_FRAME_CREATED_BY;
+	return gx_builder_frame(l->b, &r);
+}
+
+/* The function a goroutine started in: its outermost frame, not counting
+ * runtime.goexit; unknown when the outer frames were cut off. */
+static gx_str
+start_func(struct load *l, const struct gx_dump_goroutine *g)
+{
+	size_t i;
+
+	for (i = g->nframes; i > 0; i--) {
+		const struct gx_dump_frame *f = &g->frames[i - 1];
+
+		if (f->flags & GX_DUMP_FRAME_ELIDED)
+			return 0;
+		if (f->func.n == 14 && memcmp(f->func.p, "runtime.goexit", 14) == 0)
+			continue;
+		if (f->flags & GX_DUMP_FRAME_CGO)
+			return 0;
+		return str(l, f->func);
+	}
+	return 0;
+}
+
+static int
+load_one(void *ctx, const struct gx_dump_goroutine *g)
+{
+	struct load *l = ctx;
+	struct gx_goroutine_rec r;
+	struct gx_span_rec s;
+	uint32_t gi;
+	size_t i;
+
+	if (gx_builder_find_goroutine(l->b, g->id) != GX_NONE32) {
+		/* GOTRACEBACK=crash prints an M's goroutine again; repeated
+		 * dumps in one log repeat them all. The first one is kept. */
+		if (l->duplicates++ == 0) {
+			l->first_dup_line = g->source_line;
+			l->first_dup_id = g->id;
+		}
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.id = g->id;
+	r.creator_id = (g->flags & GX_DUMP_G_CREATOR) ? g->creator_id : 0;
+	r.created_ns = GX_TIME_NONE;
+	r.ended_ns = GX_TIME_NONE;
+	r.wait_since_ns = GX_TIME_NONE;
+	if (g->flags & GX_DUMP_G_MINUTES) {
+		r.wait_ns = g->wait_minutes > (uint64_t)INT64_MAX / 60000000000ULL
+		                ? INT64_MAX
+		                : (int64_t)(g->wait_minutes * 60000000000ULL);
+		r.wait_since_ns = -r.wait_ns; /* the dump is the instant 0 */
+		r.flags |= GX_G_WAIT_APPROX;
+	}
+	gx_grow(&l->ids, &l->capids, g->nframes + 1, sizeof(*l->ids));
+	for (i = 0; i < g->nframes; i++)
+		l->ids[i] = frame_id(l, &g->frames[i]);
+	r.stack = g->nframes > 0 ? gx_builder_stack(l->b, l->ids, g->nframes) : 0;
+	if (g->created_by != NULL) {
+		uint32_t id = frame_id(l, g->created_by);
+
+		r.create_stack = gx_builder_stack(l->b, &id, 1);
+	}
+	r.start_func = start_func(l, g);
+	if ((g->flags & GX_DUMP_G_DURABLE) &&
+	    !(g->status.n >= 9 && memcmp(g->status.p + g->status.n - 9, "(durable)", 9) == 0)) {
+		gx_buf_reset(&l->scratch);
+		gx_buf_append(&l->scratch, g->status.p, g->status.n);
+		gx_buf_puts(&l->scratch, " (durable)");
+		r.reason = gx_builder_str(l->b, l->scratch.data, l->scratch.len);
+	} else {
+		r.reason = str(l, g->status);
+	}
+	r.labels = str(l, g->labels);
+	r.count = 1;
+	r.source_line = clamp32(g->source_line);
+	r.state = (uint8_t)g->state;
+	if (g->flags & GX_DUMP_G_LOCKED)
+		r.flags |= GX_G_LOCKED;
+	if (g->flags & GX_DUMP_G_SYSTEM)
+		r.flags |= GX_G_SYSTEM;
+	if (g->flags & GX_DUMP_G_LEAKED)
+		r.flags |= GX_G_LEAKED;
+	if (g->flags & GX_DUMP_G_SYNCTEST)
+		r.flags |= GX_G_SYNCTEST;
+	gi = gx_builder_goroutine(l->b, &r);
+	/* One span: the state at the instant of the dump (time 0). */
+	memset(&s, 0, sizeof(s));
+	s.start_ns = 0;
+	s.end_ns = 0;
+	s.g = gi;
+	s.state = r.state;
+	s.reason = r.reason;
+	s.stack = r.stack;
+	gx_builder_span(l->b, &s);
+	return 0;
+}
+
+static gx_str
+cstr_n(struct gx_builder *b, const char *s, size_t n)
+{
+	return s != NULL && n > 0 ? gx_builder_str(b, s, n) : 0;
+}
+
+int
+gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
+{
+	struct load l;
+	struct gx_dump_info info;
+	struct gx_store_meta *meta;
+	size_t len = 0;
+	char *text;
+	long n;
+
+	text = gx_input_slurp(in, &len, d);
+	if (text == NULL)
+		return -1;
+	memset(&l, 0, sizeof(l));
+	l.b = b;
+	l.d = d;
+	l.name = gx_input_name(in);
+	n = gx_dump_scan(text, len, l.name, load_one, &l, &info, d);
+	if (l.duplicates > 0)
+		gx_diag_add(d, GX_NOTE, l.name, l.first_dup_line, GX_NOWHERE,
+		            "goroutine %llu and %llu more appear again; the first "
+		            "block of each id is kept",
+		            (unsigned long long)l.first_dup_id,
+		            (unsigned long long)(l.duplicates - 1));
+	meta = gx_builder_meta(b);
+	meta->format = GX_FMT_DUMP_TEXT;
+	meta->start_ns = 0;
+	meta->end_ns = 0;
+	if (info.all_asleep)
+		meta->flags |= GX_META_GLOBAL_DEADLOCK;
+	meta->headline = cstr_n(b, info.headline.p, info.headline.n);
+	meta->preamble = cstr_n(b, info.preamble, info.preamble_len);
+	meta->trailer = cstr_n(b, info.trailer, info.trailer_len);
+	gx_dump_info_free(&info);
+	gx_buf_free(&l.scratch);
+	free(l.ids);
+	free(text);
+	return n < 0 ? -1 : 0;
+}

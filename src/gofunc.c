@@ -1,0 +1,89 @@
+/* gofunc: classify Go function names as printed in stacks. */
+#include "config.h"
+
+#include "gotrex/gofunc.h"
+
+#include <string.h>
+
+size_t
+gx_func_package_len(const char *func, size_t n)
+{
+	size_t i, limit = n, slash = 0, start;
+
+	/* The import path ends before any receiver "(*T)" or type arguments
+	 * "[...]" (raw shape names may contain '/' and '.'). */
+	for (i = 0; i < n; i++) {
+		if (func[i] == '(' || func[i] == '[') {
+			limit = i;
+			break;
+		}
+		if (func[i] == '/')
+			slash = i + 1;
+	}
+	/* The package ends at the first '.' after the last '/'; a '.' in
+	 * the last path element is escaped as %2e by the compiler. */
+	start = slash;
+	for (i = start; i < limit; i++)
+		if (func[i] == '.')
+			return i;
+	return 0;
+}
+
+static bool
+has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s, p, k) == 0;
+}
+
+static bool
+pkg_is(const char *func, size_t plen, const char *pkg)
+{
+	size_t k = strlen(pkg);
+
+	return plen == k && memcmp(func, pkg, k) == 0;
+}
+
+bool
+gx_func_is_runtime(const char *func, size_t n)
+{
+	size_t plen;
+
+	if (n == 0)
+		return false;
+	plen = gx_func_package_len(func, n);
+	if (plen == 0) {
+		/* "panic" is runtime.gopanic as tracebacks print it; other
+		 * names without a package are C symbols. */
+		return n == 5 && memcmp(func, "panic", 5) == 0;
+	}
+	return pkg_is(func, plen, "runtime") || has_prefix(func, plen, "runtime/") ||
+	       has_prefix(func, plen, "internal/");
+}
+
+bool
+gx_func_is_plumbing(const char *func, size_t n)
+{
+	static const char *const pkgs[] = {
+		"sync", "sync/atomic", "iter", "unique", "weak", "os/signal",
+	};
+	size_t plen, i;
+
+	if (gx_func_is_runtime(func, n))
+		return true;
+	plen = gx_func_package_len(func, n);
+	if (plen == 0)
+		return false;
+	for (i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
+		if (pkg_is(func, plen, pkgs[i]))
+			return true;
+	if (pkg_is(func, plen, "time")) {
+		const char *f = func + plen + 1;
+		size_t fn = n - plen - 1;
+
+		return (fn == 5 && memcmp(f, "Sleep", 5) == 0) ||
+		       (fn == 5 && memcmp(f, "sleep", 5) == 0);
+	}
+	return false;
+}
