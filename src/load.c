@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gotrex/dump.h"
 #include "gotrex/util.h"
 #include "store_file.h"
 
@@ -33,7 +34,7 @@ struct loader_entry {
 static struct loader_entry loaders[] = {
 	{ GX_FMT_TRACE_V2, "trace-v2", 1, NULL },
 	{ GX_FMT_TRACE_V1, "trace-v1", 1, NULL },
-	{ GX_FMT_DUMP_TEXT, "dump", 1, NULL },
+	{ GX_FMT_DUMP_TEXT, "dump", 1, gx_dump_load },
 	{ GX_FMT_PPROF_DEBUG1, "pprof-debug1", 1, NULL },
 	{ GX_FMT_PPROF_PROTO, "pprof-proto", 1, NULL },
 };
