@@ -12,7 +12,8 @@ usage(FILE *f)
 {
 	const struct gx_command *c;
 
-	fprintf(f, "usage: gotrex FILE...            open the files in the terminal UI\n");
+	fprintf(f, "usage: gotrex [--theme NAME|PATH] [--ascii] FILE\n"
+	           "                                   open the file in the terminal UI\n");
 	for (c = gx_commands; c->name != NULL; c++)
 		fprintf(f, "       gotrex %-20s %s\n", c->usage, c->summary);
 	fprintf(f, "\nFILE is a Go execution trace or goroutine dump, plain or gzip'd; - is stdin.\n");
@@ -40,7 +41,6 @@ main(int argc, char **argv)
 	for (c = gx_commands; c->name != NULL; c++)
 		if (strcmp(argv[1], c->name) == 0)
 			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "gotrex: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	/* Not a sub-command: a file (or an option) for the TUI. */
+	return gx_cmd_tui(argc, argv);
 }

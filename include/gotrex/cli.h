@@ -13,6 +13,10 @@ struct gx_command {
 /* The table of sub-commands, ended by an entry with name == NULL. */
 extern const struct gx_command gx_commands[];
 
+/* `gotrex [options] FILE`: the TUI, when the first argument is not a
+ * sub-command (argv[0] is the program name). In src/tui/cmd.c. */
+int gx_cmd_tui(int argc, char **argv);
+
 int gx_cmd_events(int argc, char **argv);
 int gx_cmd_index(int argc, char **argv);
 

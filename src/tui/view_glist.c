@@ -1,0 +1,506 @@
+/* view_glist: the goroutine list, one row per goroutine or, grouped, one
+ * row per set of identical stacks. Sorting and grouping are computed once
+ * per change; drawing touches only the visible rows. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotrex/group.h"
+#include "gotrex/tui_view.h"
+
+enum col {
+	COL_ID,
+	COL_COUNT,     /* grouped only */
+	COL_STATE,
+	COL_WAIT,
+	COL_FRAME,
+	COL_N
+};
+
+static const struct {
+	const char *name;
+	bool desc;     /* natural direction: biggest first */
+} cols[COL_N] = {
+	[COL_ID] = { "id", false },
+	[COL_COUNT] = { "count", true },
+	[COL_STATE] = { "state", false },
+	[COL_WAIT] = { "wait", true },
+	[COL_FRAME] = { "frame", false },
+};
+
+/* The sort cycle of each mode. */
+static const enum col cycle_flat[] = { COL_ID, COL_STATE, COL_WAIT, COL_FRAME };
+static const enum col cycle_grouped[] = { COL_COUNT, COL_STATE, COL_WAIT, COL_FRAME, COL_ID };
+
+#define STATE_W 8
+#define WAIT_W 9
+#define REASON_MIN 6
+#define REASON_MAX 26
+
+struct glist {
+	const struct gx_store *s;  /* borrowed */
+	size_t n;                  /* goroutine records */
+	uint32_t *order;           /* flat: goroutine indexes in display order */
+	struct gx_groups groups;
+	bool have_groups;
+	uint32_t *gorder;          /* grouped: group indexes in display order */
+	bool grouped;
+	enum col sort[2];          /* [grouped] */
+	bool reverse[2];
+	int idw, countw, reasonw;
+};
+
+/* One row's sort key; built for all rows once per sort. */
+struct key {
+	const char *reason;   /* borrowed from the store map */
+	const char *func;
+	int64_t wait;
+	uint64_t count;
+	uint64_t id;
+	uint32_t idx;         /* goroutine or group index */
+	uint8_t state;
+	enum col col;
+	bool rev;
+};
+
+static int
+state_rank(uint8_t st)
+{
+	/* the most interesting first: what runs, then what waits */
+	switch (st) {
+	case GX_G_RUNNING: return 0;
+	case GX_G_RUNNABLE: return 1;
+	case GX_G_SYSCALL: return 2;
+	case GX_G_WAITING: return 3;
+	case GX_G_UNKNOWN: return 4;
+	case GX_G_NOTEXIST: return 5;
+	default: return 6;
+	}
+}
+
+static int
+cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+key_cmp(const void *pa, const void *pb)
+{
+	const struct key *a = pa, *b = pb;
+	int r = 0;
+
+	switch (a->col) {
+	case COL_COUNT:
+		r = -cmp_u64(a->count, b->count);
+		break;
+	case COL_STATE:
+		r = state_rank(a->state) - state_rank(b->state);
+		if (r == 0)
+			r = strcmp(a->reason, b->reason);
+		break;
+	case COL_WAIT:
+		r = a->wait < b->wait ? 1 : (a->wait > b->wait ? -1 : 0);
+		break;
+	case COL_FRAME:
+		r = strcmp(a->func, b->func);
+		break;
+	case COL_ID:
+	case COL_N:
+		break;
+	}
+	if (r == 0)
+		r = cmp_u64(a->id, b->id);
+	return a->rev ? -r : r;
+}
+
+static const char *
+top_func(const struct gx_store *s, gx_stack st)
+{
+	const struct gx_frame_rec *f = gx_top_user_frame(s, st);
+
+	return f != NULL ? gx_store_str(s, f->func, NULL) : "";
+}
+
+static void
+fill_key(struct glist *gl, struct key *k, uint32_t gi, enum col col)
+{
+	const struct gx_goroutine_rec *g = gx_store_goroutine(gl->s, gi);
+
+	k->reason = gx_store_str(gl->s, g->reason, NULL);
+	k->func = col == COL_FRAME ? top_func(gl->s, g->stack) : "";
+	k->wait = g->wait_ns;
+	k->count = g->count;
+	k->id = g->id;
+	k->state = g->state;
+	k->col = col;
+}
+
+/* Sort the current mode's rows; O(n log n), once per change. */
+static void
+sort_rows(struct glist *gl)
+{
+	bool gr = gl->grouped;
+	size_t n = gr ? gl->groups.n : gl->n, i;
+	uint32_t *dst = gr ? gl->gorder : gl->order;
+	enum col col = gl->sort[gr];
+	struct key *k;
+
+	if (n == 0)
+		return;
+	if (!gr && col == COL_ID && !gl->reverse[0]) {
+		/* the store is sorted by id already */
+		for (i = 0; i < n; i++)
+			dst[i] = (uint32_t)i;
+		return;
+	}
+	if (gr && col == COL_COUNT && !gl->reverse[1]) {
+		/* gx_group_build's own order */
+		for (i = 0; i < n; i++)
+			dst[i] = (uint32_t)i;
+		return;
+	}
+	k = xreallocarray(NULL, n, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		if (gr) {
+			const struct gx_group *grp = &gl->groups.v[i];
+
+			fill_key(gl, &k[i], grp->sample, col);
+			k[i].wait = grp->max_wait_ns;
+			k[i].count = grp->goroutines;
+		} else {
+			fill_key(gl, &k[i], (uint32_t)i, col);
+		}
+		k[i].idx = (uint32_t)i;
+		k[i].rev = gl->reverse[gr];
+	}
+	qsort(k, n, sizeof(*k), key_cmp);
+	for (i = 0; i < n; i++)
+		dst[i] = k[i].idx;
+	free(k);
+}
+
+static int
+digits(uint64_t v)
+{
+	int d = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* Publish the row under the cursor as the shared selection. */
+static unsigned
+glist_select(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	struct tui_selection *sel = &v->ctx->sel;
+
+	sel->grouped = gl->grouped;
+	sel->total = v->lines;
+	sel->pos = v->lines > 0 ? v->cur + 1 : 0;
+	sel->members = NULL;
+	sel->nmembers = 0;
+	sel->group_goroutines = 0;
+	if (v->lines == 0) {
+		sel->g = GX_NONE32;
+	} else if (gl->grouped) {
+		const struct gx_group *grp = &gl->groups.v[gl->gorder[v->cur]];
+
+		sel->g = grp->sample;
+		sel->group_goroutines = grp->goroutines;
+		if (grp->first <= gl->groups.nmembers &&
+		    grp->count <= gl->groups.nmembers - grp->first) {
+			sel->members = gl->groups.members + grp->first;
+			sel->nmembers = grp->count;
+		}
+	} else {
+		sel->g = gl->order[v->cur];
+	}
+	return TUI_NEXT_SELECT | TUI_NEXT_REDRAW;
+}
+
+/* Where goroutine gi is in the current order (O(rows), once per change). */
+static size_t
+find_row(struct glist *gl, uint32_t gi)
+{
+	size_t i;
+
+	if (gi == GX_NONE32)
+		return 0;
+	if (!gl->grouped) {
+		for (i = 0; i < gl->n; i++)
+			if (gl->order[i] == gi)
+				return i;
+		return 0;
+	}
+	for (i = 0; i < gl->groups.n; i++) {
+		const struct gx_group *grp = &gl->groups.v[gl->gorder[i]];
+		size_t m;
+
+		for (m = 0; m < grp->count && grp->first + m < gl->groups.nmembers; m++)
+			if (gl->groups.members[grp->first + m] == gi)
+				return i;
+	}
+	return 0;
+}
+
+static unsigned
+resort(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	uint32_t keep = v->ctx->sel.g;
+
+	sort_rows(gl);
+	v->lines = gl->grouped ? gl->groups.n : gl->n;
+	v->cur = find_row(gl, keep);
+	v->top = v->cur > (size_t)tui_view_body_rows(v) / 2 ?
+	         v->cur - (size_t)tui_view_body_rows(v) / 2 : 0;
+	return glist_select(v) | TUI_NEXT_REDRAW_ALL;
+}
+
+static int
+glist_open(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	const struct gx_store *s = v->ctx->store;
+	size_t i;
+	uint64_t maxcount = 1;
+	int rw = REASON_MIN;
+
+	gl->s = s;
+	gl->n = gx_store_goroutine_count(s);
+	gl->order = xreallocarray(NULL, gl->n, sizeof(*gl->order));
+	gl->sort[0] = COL_ID;
+	gl->sort[1] = COL_COUNT;
+	gl->idw = 2;
+	if (gl->n > 0) {
+		const struct gx_goroutine_rec *last = gx_store_goroutine(s, gl->n - 1);
+
+		if (last != NULL)
+			gl->idw = digits(last->id) > 2 ? digits(last->id) : 2;
+	}
+	/* Column widths: one pass over all goroutines, once. */
+	for (i = 0; i < gl->n && rw < REASON_MAX; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(s, i);
+		size_t len;
+		const char *r = gx_store_str(s, g->reason, &len);
+		int w = len > REASON_MAX ? REASON_MAX : tui_text_width(r, len, v->ctx->ascii);
+
+		if (w > rw)
+			rw = w;
+		if (g->count > maxcount)
+			maxcount = g->count;
+	}
+	gl->reasonw = rw > REASON_MAX ? REASON_MAX : rw;
+	gl->countw = 0;
+	(void)maxcount;
+	sort_rows(gl);
+	v->lines = gl->n;
+	glist_select(v);
+	return 0;
+}
+
+static void
+glist_done(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+
+	free(gl->order);
+	free(gl->gorder);
+	if (gl->have_groups)
+		gx_groups_free(&gl->groups);
+}
+
+static unsigned
+toggle_group(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+
+	if (!gl->have_groups) {
+		uint64_t maxg = 1;
+		size_t i;
+
+		gx_group_build(gl->s, NULL, 0, &gl->groups);
+		gl->have_groups = true;
+		gl->gorder = xreallocarray(NULL, gl->groups.n, sizeof(*gl->gorder));
+		for (i = 0; i < gl->groups.n; i++)
+			if (gl->groups.v[i].goroutines > maxg)
+				maxg = gl->groups.v[i].goroutines;
+		gl->countw = digits(maxg) + 1;
+		if (gl->countw < 5)
+			gl->countw = 5;
+	}
+	gl->grouped = !gl->grouped;
+	tui_ctx_message(v->ctx, gl->grouped ? "grouped: %zu stacks" : "ungrouped: %zu goroutines",
+	                gl->grouped ? gl->groups.n : gl->n);
+	return resort(v) | TUI_NEXT_RELAYOUT;
+}
+
+static unsigned
+glist_request(struct tui_view *v, enum tui_request req)
+{
+	struct glist *gl = v->priv;
+	bool gr = gl->grouped;
+
+	switch (req) {
+	case TUI_REQ_GROUP_TOGGLE:
+		return toggle_group(v);
+	case TUI_REQ_SORT_NEXT: {
+		const enum col *cy = gr ? cycle_grouped : cycle_flat;
+		size_t n = gr ? GX_ARRAY_SIZE(cycle_grouped) : GX_ARRAY_SIZE(cycle_flat), i;
+
+		for (i = 0; i < n; i++)
+			if (cy[i] == gl->sort[gr])
+				break;
+		gl->sort[gr] = cy[(i + 1) % n];
+		gl->reverse[gr] = false;
+		tui_ctx_message(v->ctx, "sorted by %s", cols[gl->sort[gr]].name);
+		return resort(v);
+	}
+	case TUI_REQ_SORT_REVERSE:
+		gl->reverse[gr] = !gl->reverse[gr];
+		tui_ctx_message(v->ctx, "sorted by %s, %s", cols[gl->sort[gr]].name,
+		                cols[gl->sort[gr]].desc != gl->reverse[gr] ? "descending" : "ascending");
+		return resort(v);
+	default:
+		return tui_view_request(v, req);
+	}
+}
+
+static bool
+sorted_desc(const struct glist *gl)
+{
+	bool gr = gl->grouped;
+
+	/* COL_ID and the others sort up; reverse flips */
+	return cols[gl->sort[gr]].desc != gl->reverse[gr];
+}
+
+static void
+glist_title(struct tui_view *v, struct tui_line *l)
+{
+	struct glist *gl = v->priv;
+	const struct gx_store_meta *m = gx_store_meta(gl->s);
+	size_t hl = 0;
+	const char *headline = m != NULL ? gx_store_str(gl->s, m->headline, &hl) : "";
+
+	if (gl->grouped)
+		tui_line_printf(l, TUI_ROLE_TITLE, " Goroutines: %zu groups of identical stacks",
+		                gl->groups.n);
+	else
+		tui_line_printf(l, TUI_ROLE_TITLE, " Goroutines: %llu",
+		                (unsigned long long)v->ctx->goroutines);
+	tui_line_printf(l, TUI_ROLE_TITLE, "  sort: %s %s", cols[gl->sort[gl->grouped]].name,
+	                sorted_desc(gl) ? v->ctx->glyphs->arrow_down : v->ctx->glyphs->arrow_up);
+	if (hl > 0) {
+		tui_line_lit(l, TUI_ROLE_TITLE, "  ");
+		tui_line_text(l, TUI_ROLE_TITLE, headline, hl);
+	}
+}
+
+static void
+head(struct tui_line *l, const struct glist *gl, const struct tui_ctx *c, enum col col,
+     const char *name, int width, int align)
+{
+	char buf[64];
+
+	if (gl->sort[gl->grouped] == col)
+		snprintf(buf, sizeof(buf), "%s%s", name,
+		         sorted_desc(gl) ? c->glyphs->arrow_down : c->glyphs->arrow_up);
+	else
+		snprintf(buf, sizeof(buf), "%s", name);
+	if (width > 0)
+		tui_line_field_lit(l, TUI_ROLE_HEADER, buf, width, align);
+	else
+		tui_line_lit(l, TUI_ROLE_HEADER, buf);
+}
+
+static void
+glist_header(struct tui_view *v, struct tui_line *l)
+{
+	struct glist *gl = v->priv;
+
+	tui_line_lit(l, TUI_ROLE_HEADER, " ");
+	if (gl->grouped)
+		head(l, gl, v->ctx, COL_COUNT, "COUNT", gl->countw, TUI_ALIGN_RIGHT);
+	head(l, gl, v->ctx, COL_ID, "ID", gl->idw + 1, TUI_ALIGN_RIGHT);
+	head(l, gl, v->ctx, COL_STATE, "STATE", STATE_W, TUI_ALIGN_LEFT);
+	tui_line_field_lit(l, TUI_ROLE_HEADER, "REASON", gl->reasonw, TUI_ALIGN_LEFT);
+	head(l, gl, v->ctx, COL_WAIT, gl->grouped ? "MAXWAIT" : "WAIT", WAIT_W, TUI_ALIGN_RIGHT);
+	head(l, gl, v->ctx, COL_FRAME, "TOP USER FRAME", 0, TUI_ALIGN_LEFT);
+}
+
+static void
+glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
+{
+	struct glist *gl = v->priv;
+	const struct gx_store *s = gl->s;
+	const struct gx_goroutine_rec *g;
+	const struct gx_frame_rec *top;
+	struct gx_buf b = { 0 };
+	int64_t wait;
+	size_t len;
+	const char *str;
+	char num[32];
+
+	tui_line_lit(l, TUI_ROLE_DEFAULT, " ");
+	if (gl->grouped) {
+		const struct gx_group *grp = &gl->groups.v[gl->gorder[lineno]];
+
+		g = gx_store_goroutine(s, grp->sample);
+		snprintf(num, sizeof(num), "%s%llu", v->ctx->glyphs->times,
+		         (unsigned long long)grp->goroutines);
+		tui_line_field_lit(l, TUI_ROLE_COUNT_BADGE, num, gl->countw, TUI_ALIGN_RIGHT);
+		wait = grp->max_wait_ns;
+	} else {
+		g = gx_store_goroutine(s, gl->order[lineno]);
+		wait = g != NULL ? g->wait_ns : 0;
+	}
+	if (g == NULL)
+		return;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)g->id);
+	tui_line_field_lit(l, TUI_ROLE_DEFAULT, num, gl->idw + 1, TUI_ALIGN_RIGHT);
+	tui_line_field_lit(l, tui_state_role(g->state), gx_gstate_name((enum gx_gstate)g->state),
+	                   STATE_W, TUI_ALIGN_LEFT);
+	str = gx_store_str(s, g->reason, &len);
+	tui_line_field(l, tui_state_role(g->state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
+	tui_format_wait(&b, wait, g->flags, v->ctx);
+	tui_line_field(l, TUI_ROLE_DEFAULT, b.data != NULL ? b.data : "", b.len, WAIT_W,
+	               TUI_ALIGN_RIGHT);
+	gx_buf_free(&b);
+	top = gx_top_user_frame(s, g->stack);
+	if (top != NULL) {
+		bool rt = (top->flags & GX_FRAME_RUNTIME) != 0;
+		size_t flen, blen;
+		const char *file = gx_store_str(s, top->file, &flen);
+		const char *base = tui_basename(file, flen, &blen);
+
+		str = gx_store_str(s, top->func, &len);
+		tui_line_text(l, rt ? TUI_ROLE_RUNTIME_FRAME : TUI_ROLE_USER_FRAME, str, len);
+		if (blen > 0) {
+			tui_line_lit(l, TUI_ROLE_DEFAULT, "  ");
+			tui_line_text(l, TUI_ROLE_LOCATION, base, blen);
+			tui_line_printf(l, TUI_ROLE_LOCATION, ":%u", top->line);
+		}
+	} else {
+		tui_line_lit(l, TUI_ROLE_DIM, "(no stack)");
+	}
+}
+
+const struct tui_view_ops tui_glist_ops = {
+	.name = "goroutines",
+	.flags = TUI_VIEW_CURSOR,
+	.private_size = sizeof(struct glist),
+	.open = glist_open,
+	.title = glist_title,
+	.draw_header = glist_header,
+	.draw_line = glist_draw_line,
+	.request = glist_request,
+	.select = glist_select,
+	.done = glist_done,
+};
