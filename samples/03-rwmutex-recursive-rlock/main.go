@@ -39,22 +39,35 @@ func main() {
 	for i := 0; i < 2; i++ {
 		go serveLookup(i)
 	}
+	// Make the unlucky interleaving happen every time: readConfig takes its
+	// first read lock, refreshConfig queues for the write lock, and only then
+	// does readConfig go on to its second RLock.
 	readerHolds := make(chan struct{})
-	writerStarted := make(chan struct{})
-	go readConfig("database", readerHolds, writerStarted)
+	writerQueued := make(chan struct{})
+	go readConfig("database", readerHolds, writerQueued)
 	<-readerHolds
-	go refreshConfig(writerStarted)
+	go refreshConfig()
+	waitForQueuedWriter()
+	close(writerQueued)
 	heartbeat()
 }
 
 // readConfig holds a read lock while resolveAlias read-locks again.
-func readConfig(key string, readerHolds chan<- struct{}, writerStarted <-chan struct{}) string {
+func readConfig(key string, readerHolds chan<- struct{}, writerQueued <-chan struct{}) string {
 	cfg.mu.RLock()
 	defer cfg.mu.RUnlock()
 	close(readerHolds)
-	<-writerStarted
-	time.Sleep(20 * time.Millisecond) // let the writer block in Lock
+	<-writerQueued
 	return resolveAlias(key)
+}
+
+// waitForQueuedWriter returns once a writer waits in Lock: from then on a
+// new reader cannot get in, so TryRLock fails.
+func waitForQueuedWriter() {
+	for cfg.mu.TryRLock() {
+		cfg.mu.RUnlock()
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // resolveAlias takes the read lock a second time: it waits behind the
@@ -69,8 +82,7 @@ func resolveAlias(key string) string {
 }
 
 // refreshConfig wants the write lock; it waits for readConfig's read lock.
-func refreshConfig(writerStarted chan<- struct{}) {
-	close(writerStarted)
+func refreshConfig() {
 	cfg.mu.Lock()
 	defer cfg.mu.Unlock()
 	cfg.values["db.port"] = "5433"

@@ -1,18 +1,21 @@
 // 06-livelock-trylock — a LIVELOCK: nobody is blocked for long, nobody
 // makes progress.
 //
-// The hang: two main.transferWithRetry goroutines each move money between
+// The hang: two main.transferWithRetry goroutines move money between
 // accounts A and B, in opposite directions. Each locks its source account,
-// TryLocks the destination, and on failure releases the source, backs off
-// and retries. Both use the same fixed, un-jittered retry schedule derived
-// from the same start time, so they retry in lock step: each always finds the
-// other's account locked, and no transfer ever completes. They only ever
-// sleep (briefly) or run; TryLock never blocks; the runtime sees nothing wrong.
+// TryLocks the destination and, when that fails, releases the source, backs
+// off and retries. They are "polite": each tries the destination only once
+// the other has started its attempt too (so as not to grab both locks while
+// the other is between attempts), and gives up only once the other has tried
+// as well (so as not to give up needlessly). That politeness keeps them in
+// lock step whatever the scheduler does: every TryLock finds the other's
+// account locked, and no transfer ever completes. They only sleep briefly
+// between polls or run; TryLock never blocks; the runtime sees nothing wrong.
 // Each attempt is a trace region "transferAttempt" and each failure logs
 // "backoff" (category "transfer") in the execution trace.
 //
 // main (main.monitorProgress) keeps sleeping and checking the counter, which
-// stays at 0.
+// stays at 0 (-v prints it every second).
 package main
 
 import (
@@ -34,21 +37,24 @@ type account struct {
 	balance int
 }
 
-var (
-	accountA = &account{name: "A", balance: 100}
-	accountB = &account{name: "B", balance: 100}
+// mover is one side of the transfer protocol.
+type mover struct {
+	from, to *account
+	amount   int
+	other    *mover
 
-	completed atomic.Int64
-	attempts  atomic.Int64
+	lockedRound atomic.Int64 // the last round in which it holds its source
+	triedRound  atomic.Int64 // the last round in which it tried the destination
+}
+
+const (
+	pollEvery = time.Millisecond     // how often a mover looks at the other
+	backoff   = 2 * time.Millisecond // pause between two attempts
 )
 
-// The retry schedule both movers share: every `period`, lock the source at
-// +0, try the destination at +tryAt, give up and unlock at +releaseAt, then
-// back off until the next period.
-const (
-	period    = 20 * time.Millisecond
-	tryAt     = 6 * time.Millisecond
-	releaseAt = 14 * time.Millisecond
+var (
+	completed atomic.Int64
+	attempts  atomic.Int64
 )
 
 func main() {
@@ -56,37 +62,45 @@ func main() {
 	flag.Parse()
 	rec.Start(200 * time.Millisecond)
 
-	epoch := time.Now().Add(period)
-	go transferWithRetry(accountA, accountB, 10, epoch)
-	go transferWithRetry(accountB, accountA, 20, epoch)
+	a := &account{name: "A", balance: 100}
+	b := &account{name: "B", balance: 100}
+	ab := &mover{from: a, to: b, amount: 10}
+	ba := &mover{from: b, to: a, amount: 20}
+	ab.other, ba.other = ba, ab
+	go transferWithRetry(ab)
+	go transferWithRetry(ba)
 	monitorProgress(*verbose)
 }
 
-// transferWithRetry moves amount from one account to the other, politely:
-// it never waits for the second lock, it backs off and retries instead.
-func transferWithRetry(from, to *account, amount int, epoch time.Time) {
+// transferWithRetry moves m.amount from m.from to m.to, politely: it never
+// waits for the second lock, it backs off and retries instead.
+func transferWithRetry(m *mover) {
 	ctx := context.Background()
-	for round := 0; ; round++ {
-		start := epoch.Add(time.Duration(round) * period)
-		time.Sleep(time.Until(start))
-
+	for round := int64(1); ; round++ {
 		region := trace.StartRegion(ctx, "transferAttempt")
 		attempts.Add(1)
-		from.mu.Lock()
-		time.Sleep(time.Until(start.Add(tryAt))) // prepare the debit
-		if to.mu.TryLock() {
-			from.balance -= amount
-			to.balance += amount
-			to.mu.Unlock()
-			from.mu.Unlock()
+		m.from.mu.Lock()
+		m.lockedRound.Store(round)
+		for m.other.lockedRound.Load() < round { // let the other start too
+			time.Sleep(pollEvery)
+		}
+		if m.to.mu.TryLock() {
+			m.from.balance -= m.amount
+			m.to.balance += m.amount
+			m.to.mu.Unlock()
+			m.from.mu.Unlock()
 			region.End()
 			completed.Add(1)
 			return
 		}
 		trace.Log(ctx, "transfer", "backoff")
-		time.Sleep(time.Until(start.Add(releaseAt))) // wait a little for the other lock
-		from.mu.Unlock()
+		m.triedRound.Store(round)
+		for m.other.triedRound.Load() < round { // give up together
+			time.Sleep(pollEvery)
+		}
+		m.from.mu.Unlock()
 		region.End()
+		time.Sleep(backoff)
 	}
 }
 

@@ -2,11 +2,12 @@
 //
 // The hang: the /search handler (main.handleSearch) starts
 // main.queryBackend in a goroutine and waits for its answer on an
-// UNBUFFERED channel, with a 2 ms timeout. The backend takes 10 ms, so the
-// handler always times out and returns; when the backend is done, its send on
-// the channel has no receiver and blocks for ever. Each /search request leaks
-// one goroutine in main.queryBackend ("chan send"). main sends exactly 20
-// /search requests.
+// UNBUFFERED channel, with a 2 ms timeout. The backend search is slow (1 s)
+// and bounded by the request's context, so the handler always times out and
+// returns first; that cancels the request context, the search gives up, and
+// queryBackend's send of the (error) answer has no receiver and blocks for
+// ever. Each /search request leaks one goroutine in main.queryBackend
+// ("chan send"). main sends exactly 20 /search requests.
 //
 // The server goes on: an in-process net/http server on 127.0.0.1 (random
 // port, loopback only) keeps serving /health, which main
@@ -14,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -54,12 +56,13 @@ func main() {
 
 type answer struct {
 	hits int
+	err  error
 }
 
 // handleSearch asks the backend and gives up after 2 ms.
 func handleSearch(w http.ResponseWriter, r *http.Request) {
 	results := make(chan answer) // BUG: unbuffered; should be make(chan answer, 1)
-	go queryBackend(r.URL.Query().Get("q"), results)
+	go queryBackend(r.Context(), r.URL.Query().Get("q"), results)
 	select {
 	case a := <-results:
 		fmt.Fprintf(w, "%d hits\n", a.hits)
@@ -68,11 +71,23 @@ func handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// queryBackend computes the answer slowly, then blocks for ever sending it
-// to a handler that has already returned.
-func queryBackend(q string, results chan<- answer) {
-	time.Sleep(10 * time.Millisecond)
-	results <- answer{hits: len(q)}
+// queryBackend runs the search, then blocks for ever sending the answer to
+// a handler that has already returned.
+func queryBackend(ctx context.Context, q string, results chan<- answer) {
+	hits, err := searchIndex(ctx, q)
+	results <- answer{hits: hits, err: err}
+}
+
+// searchIndex is the slow backend call; it gives up when ctx is done.
+func searchIndex(ctx context.Context, q string) (int, error) {
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return len(q), nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 }
 
 func handleHealth(w http.ResponseWriter, r *http.Request) {

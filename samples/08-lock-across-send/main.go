@@ -4,9 +4,10 @@
 // The hang: main.(*Registry).publish locks r.mu, updates the state and then,
 // STILL HOLDING r.mu, sends the update on the unbuffered r.updates channel.
 // The only receiver, main.(*Registry).applyUpdates, takes each update and
-// then locks r.mu to apply it. publisher (main.publishLoop) publishes again
-// while the receiver is busy with the previous update, so: publish holds mu
-// and waits for the receiver; the receiver waits for mu. Wait-for cycle:
+// then locks r.mu to apply it. The publisher (main.publishLoop) publishes
+// again at once, while the receiver is still busy (20 ms) with the previous
+// update, so: publish holds mu and waits for the receiver; the receiver
+// waits for mu. Wait-for cycle:
 // publish -> (channel r.updates) -> applyUpdates -> (mutex r.mu) -> publish.
 // main.(*Registry).snapshot, called every 10 ms by main.serveSnapshots,
 // then blocks on r.mu for ever as well (stuck behind the cycle).
@@ -59,7 +60,7 @@ func (r *Registry) publish(u update) {
 // applyUpdates receives updates and applies them under r.mu.
 func (r *Registry) applyUpdates() {
 	for u := range r.updates {
-		time.Sleep(5 * time.Millisecond) // validate the update
+		time.Sleep(20 * time.Millisecond) // validate the update
 		r.mu.Lock()
 		r.applied++
 		_ = u

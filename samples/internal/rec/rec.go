@@ -12,6 +12,8 @@
 //  3. it stops the trace, writes DIR/.recorded (holding the pid) to tell the
 //     recorder it is done, and then sleeps until the recorder sends SIGQUIT.
 //
+// The GC is turned off while recording (see start).
+//
 // Without -out a sample just runs its scenario for ever (or, for the global
 // deadlock, until the runtime kills it).
 package rec
@@ -21,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"runtime/trace"
 	"time"
@@ -57,6 +60,11 @@ func start(def time.Duration, begin func(*os.File) (func() error, error)) {
 	if *settle > 0 {
 		def = *settle
 	}
+	// No GC while recording: with tracing on, a GC's sweep phase yields once
+	// per span (runtime.GC, or the background sweeper while the profile
+	// writer runs), which adds 10000s of GoStart/GoStop events and makes the
+	// trace 5-20 times bigger, by chance. The runs last well under a second.
+	debug.SetGCPercent(-1)
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		die(err)
 	}
