@@ -176,10 +176,14 @@ gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	l.d = d;
 	l.name = gx_input_name(in);
 	n = gx_dump_scan(text, len, l.name, load_one, &l, &info, d);
-	if (l.duplicates > 0)
+	if (l.duplicates == 1)
 		gx_diag_add(d, GX_NOTE, l.name, l.first_dup_line, GX_NOWHERE,
-		            "goroutine %llu and %llu more appear again; the first "
-		            "block of each id is kept",
+		            "goroutine %llu appears again; its first block is kept",
+		            (unsigned long long)l.first_dup_id);
+	else if (l.duplicates > 1)
+		gx_diag_add(d, GX_NOTE, l.name, l.first_dup_line, GX_NOWHERE,
+		            "goroutine %llu and %llu more goroutine blocks repeat an "
+		            "id; the first block of each id is kept",
 		            (unsigned long long)l.first_dup_id,
 		            (unsigned long long)(l.duplicates - 1));
 	meta = gx_builder_meta(b);

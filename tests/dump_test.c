@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "gotrex/diag.h"
 #include "gotrex/dump.h"
+#include "gotrex/input.h"
+#include "gotrex/store.h"
 #include "gotrex/util.h"
 
 /* ------------------------------------------------------------------ */
@@ -1018,6 +1021,146 @@ test_prefix_interleaved(void **state)
 	parsed_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* the loader, through the store */
+
+static struct gx_store *
+load_store(const char *text, size_t len, struct gx_diag *d, int *rc)
+{
+	struct gx_input *in = gx_input_open_memory("mem.txt", text, len);
+	struct gx_builder *b = gx_builder_new(NULL);
+	char path[] = "/tmp/gotrex-dump-test-XXXXXX";
+	struct gx_source_id sid;
+	struct gx_store *s = NULL;
+	int fd;
+
+	memset(&sid, 0, sizeof(sid));
+	*rc = gx_dump_load(in, b, d);
+	if (*rc == 0) {
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(gx_builder_write(b, path, &sid, "dump", d), 0);
+		s = gx_store_open(path, d);
+		unlink(path);
+	}
+	gx_builder_free(b);
+	gx_input_close(in);
+	return s;
+}
+
+static const char *
+sstr(const struct gx_store *s, gx_str id)
+{
+	return gx_store_str(s, id, NULL);
+}
+
+static void
+test_load(void **state)
+{
+	size_t len;
+	char *text = read_data("synctest-deadlock.txt", &len);
+	struct gx_diag d = { 0 };
+	const struct gx_goroutine_rec *g;
+	const struct gx_frame_rec *f;
+	const struct gx_span_rec *sp;
+	const struct gx_store_meta *m;
+	struct gx_store *s;
+	size_t n;
+	int rc;
+
+	(void)state;
+	s = load_store(text, len, &d, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(s);
+	m = gx_store_meta(s);
+	assert_int_equal(m->format, GX_FMT_DUMP_TEXT);
+	assert_false(m->flags & GX_META_GLOBAL_DEADLOCK);
+	assert_string_equal(sstr(s, m->headline),
+	                    "panic: deadlock: all goroutines in bubble are blocked [recovered, repanicked]");
+	assert_string_equal(sstr(s, m->trailer), "FAIL\tgd/synct\t0.006s\nFAIL\n");
+	assert_int_equal(gx_store_goroutine_count(s), 5);
+
+	g = gx_store_goroutine(s, gx_store_find_goroutine(s, 22));
+	assert_non_null(g);
+	assert_int_equal(g->state, GX_G_WAITING);
+	assert_string_equal(sstr(s, g->reason), "chan receive (durable)");
+	assert_int_equal(g->creator_id, 21);
+	assert_int_equal(g->source_line, 38);
+	assert_true(g->flags & GX_G_SYNCTEST);
+	assert_string_equal(sstr(s, g->start_func), "gd/synct.TestDeadlock.func1.1");
+	assert_int_equal(gx_store_stack_depth(s, g->stack), 1);
+	f = gx_store_stack_frame(s, g->stack, 0);
+	assert_string_equal(sstr(s, f->func), "gd/synct.TestDeadlock.func1.1");
+	assert_string_equal(sstr(s, f->file), "/tmp/gd/synct/main_test.go");
+	assert_string_equal(sstr(s, f->args), "()");
+	assert_int_equal(f->line, 12);
+	assert_int_equal(f->offset, 0x19);
+	assert_false(f->flags & GX_FRAME_RUNTIME);
+	assert_int_equal(gx_store_stack_depth(s, g->create_stack), 1);
+	f = gx_store_stack_frame(s, g->create_stack, 0);
+	assert_string_equal(sstr(s, f->func), "gd/synct.TestDeadlock.func1");
+	assert_true(f->flags & GX_FRAME_CREATED_BY);
+	sp = gx_store_spans(s, gx_store_find_goroutine(s, 22), &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(sp[0].state, GX_G_WAITING);
+	assert_string_equal(sstr(s, sp[0].reason), "chan receive (durable)");
+	assert_int_equal(sp[0].stack, g->stack);
+
+	/* the running goroutine: a panic frame is a runtime frame */
+	g = gx_store_goroutine(s, gx_store_find_goroutine(s, 19));
+	assert_int_equal(g->state, GX_G_RUNNING);
+	assert_string_equal(sstr(s, g->start_func), "testing.tRunner");
+	f = gx_store_stack_frame(s, g->stack, 2);
+	assert_string_equal(sstr(s, f->func), "panic");
+	assert_true(f->flags & GX_FRAME_RUNTIME);
+	gx_store_close(s);
+	gx_diag_clear(&d);
+	free(text);
+
+	/* the global deadlock flag, minutes, locked, leaked */
+	text = xstrdup("fatal error: all goroutines are asleep - deadlock!\n\n"
+	               "goroutine 1 [chan receive, 3 minutes, locked to thread]:\n"
+	               "main.main()\n\t/app/main.go:8 +0x2d\n\n"
+	               "goroutine 7 [chan send (leaked)]:\n"
+	               "main.f(...)\n\t/app/main.go:12\n"
+	               "...additional frames elided...\n"
+	               "created by main.main in goroutine 1\n\t/app/main.go:7 +0x25\n\n"
+	               "goroutine 7 [running]:\n");
+	s = load_store(text, strlen(text), &d, &rc);
+	assert_int_equal(rc, 0);
+	m = gx_store_meta(s);
+	assert_true(m->flags & GX_META_GLOBAL_DEADLOCK);
+	assert_string_equal(sstr(s, m->preamble), "fatal error: all goroutines are asleep - deadlock!\n");
+	assert_int_equal(m->trailer, 0);
+	assert_int_equal(gx_store_goroutine_count(s), 2);
+	assert_diag(&d, "mem.txt:14: note: goroutine 7 appears again; its first block is kept");
+	g = gx_store_goroutine(s, gx_store_find_goroutine(s, 1));
+	assert_int_equal(g->wait_ns, 3 * 60000000000LL);
+	assert_true(g->flags & GX_G_WAIT_APPROX);
+	assert_true(g->flags & GX_G_LOCKED);
+	g = gx_store_goroutine(s, gx_store_find_goroutine(s, 7));
+	assert_string_equal(sstr(s, g->reason), "chan send");
+	assert_true(g->flags & GX_G_LEAKED);
+	assert_int_equal(g->start_func, 0); /* outer frames elided */
+	f = gx_store_stack_frame(s, g->stack, 0);
+	assert_true(f->flags & GX_FRAME_INLINED);
+	f = gx_store_stack_frame(s, g->stack, 1);
+	assert_true(f->flags & GX_FRAME_ELIDED);
+	gx_store_close(s);
+	gx_diag_clear(&d);
+	free(text);
+
+	/* nothing usable */
+	text = xstrdup("just a log\n");
+	s = load_store(text, strlen(text), &d, &rc);
+	assert_int_equal(rc, -1);
+	assert_null(s);
+	assert_diag(&d, "mem.txt: error: no goroutine found");
+	gx_diag_clear(&d);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1048,6 +1191,7 @@ main(void)
 		cmocka_unit_test(test_prefix_indent),
 		cmocka_unit_test(test_prefix_quote),
 		cmocka_unit_test(test_prefix_interleaved),
+		cmocka_unit_test(test_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
