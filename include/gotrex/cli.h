@@ -21,4 +21,7 @@ int gx_cmd_events(int argc, char **argv);
 int gx_cmd_index(int argc, char **argv);
 
 
+int gx_cmd_query(int argc, char **argv);
+int gx_cmd_export(int argc, char **argv);
+
 #endif
