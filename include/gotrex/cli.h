@@ -17,6 +17,7 @@ extern const struct gx_command gx_commands[];
  * sub-command (argv[0] is the program name). In src/tui/cmd.c. */
 int gx_cmd_tui(int argc, char **argv);
 
+int gx_cmd_stats(int argc, char **argv);
 int gx_cmd_events(int argc, char **argv);
 int gx_cmd_index(int argc, char **argv);
 
