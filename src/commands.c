@@ -11,5 +11,6 @@ const struct gx_command gx_commands[] = {
 	{ .name = "index", .run = gx_cmd_index, .usage = "index [--force] [--no-cache] FILE...", .summary = "build or refresh the cached index of each file" },
 	{ .name = "query", .run = gx_cmd_query, .usage = "query [--json] FILE EXPR", .summary = "list the goroutines that match a query (exit 1 if none)" },
 	{ .name = "export", .run = gx_cmd_export, .usage = "export FILE [--query EXPR] [--format text|folded|json] [-o OUT]", .summary = "write the matching goroutines' stacks: Go dump text, folded stacks, JSON" },
+	{ .name = "report", .run = gx_cmd_report, .usage = "report [--json|--format=F] FILE...", .summary = "deadlocks: wait-for cycles, stuck goroutines, fingerprint (exit 1 if found)" },
 	{ .name = NULL },
 };

@@ -24,5 +24,6 @@ int gx_cmd_index(int argc, char **argv);
 
 int gx_cmd_query(int argc, char **argv);
 int gx_cmd_export(int argc, char **argv);
+int gx_cmd_report(int argc, char **argv);
 
 #endif

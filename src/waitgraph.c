@@ -1,0 +1,1585 @@
+/* waitgraph: goroutine -> resource -> goroutine, and the stuck set.
+ *
+ * Build, in linear passes (plus sorts):
+ *  1. classify every goroutine (src/resource.c);
+ *  2. resources: one per (kind, address) when the address is known, one
+ *     per waiter otherwise;
+ *  3. the argument index: every accurate pointer-like argument word of
+ *     every frame outside the runtime, as (value, goroutine, frame),
+ *     sorted by value; a distinct value is a "key";
+ *  4. releaser candidates of each resource, strongest rule first:
+ *       - keys in [addr - CONTAINER_MAX, addr] passed by goroutines that
+ *         do not wait on it (the object, or a struct containing it);
+ *       - RWMutex: readers wait for the pending writer; the writer waits
+ *         for readers that may hold a read lock (a reader blocked with a
+ *         user caller above it: recursive RLock);
+ *       - children: goroutines started by the function that waits
+ *         (WaitGroup, receive, select, Cond);
+ *       - trace history: who unblocked goroutines waiting at the same
+ *         place before, and whether the runtime (timers, poller) did;
+ *       - only when none of those found anyone: goroutines passing a
+ *         pointer a waiter passes too (weak), and for a receive or
+ *         select the creator of the waiter (weak), unless the receiving
+ *         function takes no arguments (a possible timer channel: the
+ *         waiter is then undetermined);
+ *  5. liveness: from every live goroutine, release the resources it is a
+ *     candidate for and wake their waiters, to a fixed point; whoever is
+ *     still blocked is stuck (the greatest fixed point, so cycles stay
+ *     stuck);
+ *  6. cycles: Tarjan SCC over stuck -> stuck candidate edges; for each
+ *     component, the shortest chain back to its lowest-id member;
+ *  7. the deadlock time and the fingerprint.
+ *
+ * The runtime's "all goroutines are asleep" and the leak detector's
+ * "leaked" override step 5: they are proof. */
+#include "config.h"
+
+#include "gotrex/waitgraph.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotrex/gofunc.h"
+#include "gotrex/scc.h"
+#include "gotrex/store.h"
+#include "gotrex/text.h"
+#include "gotrex/util.h"
+#include "waitgraph_impl.h"
+
+/* A struct containing a sync object starts at most this far below it. */
+#define CONTAINER_MAX 256
+/* Arguments below this are small integers, not pointers. */
+#define POINTER_MIN 0x10000
+/* Successors kept per stuck goroutine for the cycle search. */
+#define SUCC_MAX 256
+/* Address-less RWMutex resources matched with each other at most. */
+#define RW_UNKNOWN_MAX 1024
+
+struct post {
+	uint64_t v;
+	uint32_t g;
+	uint16_t frame;
+	uint8_t user;     /* seen in a user frame */
+	uint8_t pad;
+};
+
+struct dep {          /* resource r depends on key k */
+	uint32_t k;
+	uint32_t r;
+	uint8_t evidence; /* GX_EVID_ARG/CONTAINER or GX_EVID_SHARED */
+};
+
+struct xedge {        /* explicit candidate: g may release r */
+	uint32_t g;
+	uint32_t r;
+	uint8_t evidence;
+	uint8_t strength;
+	uint32_t count;
+	int64_t ns;
+};
+
+struct gx_waitgraph {
+	const struct gx_store *s;
+	size_t n;
+	struct gx_wg_goroutine *gw;
+	bool *alive;
+
+	struct gx_wg_resource *res;
+	size_t nres, capres;
+	uint32_t *waiters;
+	struct gx_wg_edge *edges;
+	size_t nedges;
+
+	struct gx_deadlock dl;
+};
+
+/* ------------------------------------------------------------------ */
+/* Names */
+
+const char *
+gx_wg_status_name(enum gx_wg_status s)
+{
+	switch (s) {
+	case GX_WG_LIVE: return "live";
+	case GX_WG_RELEASABLE: return "releasable";
+	case GX_WG_UNDETERMINED: return "undetermined";
+	case GX_WG_STUCK: return "stuck";
+	}
+	return "?";
+}
+
+const char *
+gx_wg_proof_name(enum gx_wg_proof p)
+{
+	switch (p) {
+	case GX_PROOF_NONE: return "none";
+	case GX_PROOF_RUNTIME_DEADLOCK: return "runtime reported all goroutines asleep";
+	case GX_PROOF_LEAKED: return "runtime reported it leaked";
+	case GX_PROOF_PERMANENT: return "nil channel or empty select: can never wake";
+	case GX_PROOF_NO_RELEASER: return "no goroutine in the input could release it";
+	case GX_PROOF_RELEASERS_STUCK: return "every goroutine that could release it is stuck";
+	}
+	return "?";
+}
+
+bool
+gx_wg_proof_is_proven(enum gx_wg_proof p)
+{
+	return p == GX_PROOF_RUNTIME_DEADLOCK || p == GX_PROOF_LEAKED || p == GX_PROOF_PERMANENT;
+}
+
+const char *
+gx_evidence_name(enum gx_evidence e)
+{
+	static const char *const names[GX_EVID_COUNT] = {
+		[GX_EVID_ARG] = "arg",
+		[GX_EVID_CONTAINER] = "container",
+		[GX_EVID_SHARED] = "shared-arg",
+		[GX_EVID_CHILD] = "child",
+		[GX_EVID_PARENT] = "parent",
+		[GX_EVID_RW_WRITER] = "rw-writer",
+		[GX_EVID_RW_READER] = "rw-reader",
+		[GX_EVID_HISTORY] = "history",
+		[GX_EVID_RUNTIME] = "runtime",
+	};
+	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
+}
+
+const char *
+gx_strength_name(enum gx_strength s)
+{
+	switch (s) {
+	case GX_STRENGTH_OBSERVED: return "observed";
+	case GX_STRENGTH_INFERRED: return "inferred";
+	case GX_STRENGTH_WEAK: return "weak";
+	}
+	return "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers */
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static int
+cmp_post(const void *a, const void *b)
+{
+	const struct post *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	if (x->g != y->g)
+		return x->g < y->g ? -1 : 1;
+	return (int)x->frame - (int)y->frame;
+}
+
+static int
+cmp_dep_k(const void *a, const void *b)
+{
+	const struct dep *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static int
+cmp_xedge_g(const void *a, const void *b)
+{
+	const struct xedge *x = a, *y = b;
+
+	if (x->g != y->g)
+		return x->g < y->g ? -1 : 1;
+	return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+blocked_kind(enum gx_wait_kind k)
+{
+	return k != GX_WAIT_NONE && k != GX_WAIT_SLEEP && k != GX_WAIT_IO && k != GX_WAIT_SYSTEM;
+}
+
+static const char *
+frame_func(const struct gx_store *s, gx_stack st, uint32_t i, size_t *n)
+{
+	const struct gx_frame_rec *f = i == GX_NONE32 ? NULL : gx_store_stack_frame(s, st, i);
+
+	if (f == NULL) {
+		*n = 0;
+		return "";
+	}
+	return gx_store_str(s, f->func, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Build state */
+
+struct build {
+	struct gx_waitgraph *w;
+	const struct gx_store *s;
+	size_t n;
+
+	/* resources by (kind, addr) */
+	uint32_t *rhash;
+	size_t rhash_cap;
+
+	/* argument index */
+	struct post *posts;
+	size_t nposts, capposts;
+	uint64_t *key_v;          /* distinct values */
+	uint32_t *key_first;      /* first posting of key k; key_first[nkeys] = nposts */
+	size_t nkeys;
+	uint32_t *post_key;       /* key of posting i */
+	uint32_t *gkey_off;       /* per goroutine: its postings (by g) */
+	uint32_t *gkey;           /* posting indexes grouped by g */
+
+	struct dep *deps;
+	size_t ndeps, capdeps;
+	struct xedge *xe;
+	size_t nxe, capxe;
+
+	uint32_t *cand;           /* candidates found per resource (before the cap) */
+	bool *runtime_release;    /* resource released by the runtime (trace history) */
+	bool *undetermined_res;   /* possible timer channel without other evidence */
+};
+
+static uint32_t
+res_lookup(struct build *b, uint8_t kind, uint64_t addr, bool create)
+{
+	struct gx_waitgraph *w = b->w;
+	size_t mask = b->rhash_cap - 1, i = mix64(addr * 31 + kind) & mask;
+
+	while (b->rhash[i] != GX_NONE32) {
+		const struct gx_wg_resource *r = &w->res[b->rhash[i]];
+
+		if (r->kind == kind && r->addr == addr)
+			return b->rhash[i];
+		i = (i + 1) & mask;
+	}
+	if (!create)
+		return GX_NONE32;
+	gx_grow(&w->res, &w->capres, w->nres + 1, sizeof *w->res);
+	memset(&w->res[w->nres], 0, sizeof w->res[w->nres]);
+	w->res[w->nres].kind = kind;
+	w->res[w->nres].addr = addr;
+	w->res[w->nres].site_g = GX_NONE32;
+	b->rhash[i] = (uint32_t)w->nres;
+	return (uint32_t)w->nres++;
+}
+
+static void
+add_dep(struct build *b, uint32_t k, uint32_t r, uint8_t ev)
+{
+	gx_grow(&b->deps, &b->capdeps, b->ndeps + 1, sizeof *b->deps);
+	b->deps[b->ndeps].k = k;
+	b->deps[b->ndeps].r = r;
+	b->deps[b->ndeps].evidence = ev;
+	b->ndeps++;
+}
+
+static void
+add_xedge(struct build *b, uint32_t g, uint32_t r, uint8_t ev, uint8_t strength,
+          uint32_t count, int64_t ns)
+{
+	gx_grow(&b->xe, &b->capxe, b->nxe + 1, sizeof *b->xe);
+	b->xe[b->nxe] = (struct xedge){ .g = g, .r = r, .evidence = ev, .strength = strength,
+	                                .count = count, .ns = ns };
+	b->nxe++;
+}
+
+/* Can goroutine g act at all (exists and has not ended)? */
+static bool
+g_alive(const struct gx_store *s, size_t g)
+{
+	const struct gx_goroutine_rec *r = gx_store_goroutine(s, g);
+
+	return r != NULL && r->state != GX_G_DEAD && r->state != GX_G_NOTEXIST;
+}
+
+/* 1 + 2: classify, make resources, list waiters. */
+static void
+build_resources(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	const struct gx_store *s = b->s;
+	size_t n = b->n, nw = 0;
+	uint32_t *cnt;
+
+	b->rhash_cap = 16;
+	while (b->rhash_cap < 2 * n + 16)
+		b->rhash_cap <<= 1;
+	b->rhash = xmalloc(b->rhash_cap * sizeof *b->rhash);
+	memset(b->rhash, 0xff, b->rhash_cap * sizeof *b->rhash);
+
+	for (size_t g = 0; g < n; g++) {
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+		struct gx_wg_goroutine *x = &w->gw[g];
+		enum gx_res_kind rk;
+
+		gx_wg_classify(s, gr, x);
+		x->resource = GX_NONE32;
+		x->status = GX_WG_LIVE;
+		x->proof = GX_PROOF_NONE;
+		w->alive[g] = g_alive(s, g);
+		rk = gx_wg_res_kind((enum gx_wait_kind)x->kind);
+		if (rk == GX_RES_KIND_COUNT)
+			continue;
+		if (x->addr != 0) {
+			x->resource = res_lookup(b, (uint8_t)rk, x->addr, true);
+		} else {
+			/* Address unknown: a resource of its own. */
+			gx_grow(&w->res, &w->capres, w->nres + 1, sizeof *w->res);
+			memset(&w->res[w->nres], 0, sizeof w->res[w->nres]);
+			w->res[w->nres].kind = (uint8_t)rk;
+			w->res[w->nres].site_g = (uint32_t)g;
+			x->resource = (uint32_t)w->nres++;
+		}
+		w->res[x->resource].nwaiters++;
+		nw++;
+	}
+	/* Waiters grouped by resource, each group by goroutine index (= by id). */
+	w->waiters = xmalloc((nw ? nw : 1) * sizeof *w->waiters);
+	cnt = xcalloc(w->nres + 1, sizeof *cnt);
+	{
+		uint32_t acc = 0;
+
+		for (size_t r = 0; r < w->nres; r++) {
+			w->res[r].first_waiter = acc;
+			acc += w->res[r].nwaiters;
+		}
+	}
+	for (size_t g = 0; g < n; g++) {
+		uint32_t r = w->gw[g].resource;
+
+		if (r != GX_NONE32)
+			w->waiters[w->res[r].first_waiter + cnt[r]++] = (uint32_t)g;
+	}
+	free(cnt);
+}
+
+/* 3: the argument index. */
+static void
+build_index(struct build *b)
+{
+	const struct gx_store *s = b->s;
+	struct gx_arg args[WG_ARGS_MAX];
+	uint32_t *cnt;
+
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+		size_t depth, start = b->nposts;
+
+		if (gr == NULL || !b->w->alive[g])
+			continue;
+		depth = gx_store_stack_depth(s, gr->stack);
+		for (size_t i = 0; i < depth && i < UINT16_MAX; i++) {
+			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
+			size_t fn_n, an, na;
+			const char *fn, *a;
+			bool user;
+
+			if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_INLINED)))
+				continue;
+			fn = gx_store_str(s, f->func, &fn_n);
+			if (gx_func_is_runtime(fn, fn_n))
+				continue;
+			a = gx_store_str(s, f->args, &an);
+			if (an == 0)
+				continue;
+			user = gx_wg_user_frame(s, f);
+			na = gx_args_parse(a, an, args, WG_ARGS_MAX);
+			for (size_t j = 0; j < na; j++) {
+				bool dup = false;
+
+				if (args[j].inaccurate || args[j].value < POINTER_MIN)
+					continue;
+				for (size_t p = start; p < b->nposts; p++)
+					if (b->posts[p].v == args[j].value) {
+						dup = true;
+						if (user)
+							b->posts[p].user = 1;
+						break;
+					}
+				if (dup)
+					continue;
+				gx_grow(&b->posts, &b->capposts, b->nposts + 1, sizeof *b->posts);
+				b->posts[b->nposts++] = (struct post){ .v = args[j].value, .g = (uint32_t)g,
+				                                       .frame = (uint16_t)i, .user = user };
+			}
+		}
+	}
+	if (b->nposts > 1)
+		qsort(b->posts, b->nposts, sizeof *b->posts, cmp_post);
+	b->key_v = xmalloc((b->nposts + 1) * sizeof *b->key_v);
+	b->key_first = xmalloc((b->nposts + 1) * sizeof *b->key_first);
+	b->post_key = xmalloc((b->nposts + 1) * sizeof *b->post_key);
+	for (size_t i = 0; i < b->nposts; i++) {
+		if (i == 0 || b->posts[i].v != b->posts[i - 1].v) {
+			b->key_v[b->nkeys] = b->posts[i].v;
+			b->key_first[b->nkeys] = (uint32_t)i;
+			b->nkeys++;
+		}
+		b->post_key[i] = (uint32_t)(b->nkeys - 1);
+	}
+	b->key_first[b->nkeys] = (uint32_t)b->nposts;
+
+	/* Postings by goroutine. */
+	b->gkey_off = xcalloc(b->n + 1, sizeof *b->gkey_off);
+	b->gkey = xmalloc((b->nposts + 1) * sizeof *b->gkey);
+	for (size_t i = 0; i < b->nposts; i++)
+		b->gkey_off[b->posts[i].g + 1]++;
+	for (size_t g = 0; g < b->n; g++)
+		b->gkey_off[g + 1] += b->gkey_off[g];
+	cnt = xcalloc(b->n + 1, sizeof *cnt);
+	for (size_t i = 0; i < b->nposts; i++) {
+		uint32_t g = b->posts[i].g;
+
+		b->gkey[b->gkey_off[g] + cnt[g]++] = (uint32_t)i;
+	}
+	free(cnt);
+}
+
+/* First key with value >= v. */
+static size_t
+key_lower(const struct build *b, uint64_t v)
+{
+	size_t lo = 0, hi = b->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->key_v[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Goroutines blocked the same way at the same place (identical
+ * goroutines, as two receivers of one channel): one cannot be what the
+ * other waits for. */
+static bool
+same_site(const struct gx_waitgraph *w, uint32_t a, uint32_t b)
+{
+	const struct gx_wg_goroutine *x = &w->gw[a], *y = &w->gw[b];
+	const struct gx_goroutine_rec *ga, *gb;
+	const struct gx_frame_rec *fa, *fb;
+
+	if (x->kind != y->kind || !blocked_kind((enum gx_wait_kind)x->kind))
+		return false;
+	ga = gx_store_goroutine(w->s, a);
+	gb = gx_store_goroutine(w->s, b);
+	fa = x->site_frame == GX_NONE32 ? NULL : gx_store_stack_frame(w->s, ga->stack, x->site_frame);
+	fb = y->site_frame == GX_NONE32 ? NULL : gx_store_stack_frame(w->s, gb->stack, y->site_frame);
+	if (fa == NULL || fb == NULL)
+		return false;
+	return fa->func == fb->func && fa->line == fb->line;
+}
+
+/* Is g a candidate releaser of r: it does not wait on r, can act, and
+ * is not blocked just like the waiters of r? */
+static bool
+candidate(const struct gx_waitgraph *w, uint32_t g, uint32_t r)
+{
+	const struct gx_wg_resource *R = &w->res[r];
+
+	if (w->gw[g].resource == r || !w->alive[g])
+		return false;
+	if (R->nwaiters > 0 && same_site(w, g, w->waiters[R->first_waiter]))
+		return false;
+	return true;
+}
+
+/* Postings of key k by candidates of r. */
+static uint32_t
+key_candidates(const struct build *b, uint32_t k, uint32_t r)
+{
+	uint32_t c = 0;
+
+	for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++)
+		if (candidate(b->w, b->posts[p].g, r))
+			c++;
+	return c;
+}
+
+/* Goroutine indexes sorted by creator id, for the children rule. */
+struct by_creator {
+	uint32_t *idx;
+	size_t n;
+};
+
+static const struct gx_store *sort_store; /* qsort has no context argument in C11 */
+
+static int
+cmp_creator(const void *a, const void *b)
+{
+	const struct gx_goroutine_rec *x = gx_store_goroutine(sort_store, *(const uint32_t *)a);
+	const struct gx_goroutine_rec *y = gx_store_goroutine(sort_store, *(const uint32_t *)b);
+
+	if (x->creator_id != y->creator_id)
+		return x->creator_id < y->creator_id ? -1 : 1;
+	return cmp_u32(a, b);
+}
+
+static void
+children_of(const struct build *b, const struct by_creator *bc, uint64_t id,
+            size_t *first, size_t *count)
+{
+	size_t lo = 0, hi = bc->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (gx_store_goroutine(b->s, bc->idx[mid])->creator_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo < bc->n && gx_store_goroutine(b->s, bc->idx[lo])->creator_id == id)
+		lo++;
+	*count = lo - *first;
+}
+
+/* Number of user frames (wrappers left out) of goroutine g's stack. */
+static size_t
+user_frames(const struct gx_store *s, const struct gx_goroutine_rec *g)
+{
+	size_t depth = gx_store_stack_depth(s, g->stack), c = 0;
+
+	for (size_t i = 0; i < depth; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, g->stack, i);
+
+		if (gx_wg_user_frame(s, f) && !gx_wg_wrapper_frame(s, f))
+			c++;
+	}
+	return c;
+}
+
+/* Site of a wait: reason and innermost user function, for history. */
+static uint64_t
+site_key(const struct gx_store *s, gx_stack st, gx_str reason)
+{
+	size_t depth = gx_store_stack_depth(s, st);
+
+	for (size_t i = 0; i < depth; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+
+		if (gx_wg_user_frame(s, f))
+			return mix64(((uint64_t)f->func << 32 | f->line) ^ mix64(reason + 1));
+	}
+	return mix64(mix64(reason + 1) ^ st);
+}
+
+struct hist {
+	uint64_t site;
+	uint32_t unblocker;   /* goroutine index, GX_NONE32 for the runtime */
+	int64_t ns;
+};
+
+static int
+cmp_hist(const void *a, const void *b)
+{
+	const struct hist *x = a, *y = b;
+
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	if (x->unblocker != y->unblocker)
+		return x->unblocker < y->unblocker ? -1 : 1;
+	return x->ns < y->ns ? -1 : x->ns > y->ns;
+}
+
+/* Unblock history from the trace: (site, unblocker) pairs. */
+static struct hist *
+build_history(struct build *b, size_t *nh)
+{
+	const struct gx_store *s = b->s;
+	size_t nev, cap = 0;
+	const struct gx_event_rec *ev = gx_store_events(s, &nev);
+	struct hist *h = NULL;
+
+	*nh = 0;
+	for (size_t i = 0; i < nev; i++) {
+		const struct gx_span_rec *sp;
+		size_t nsp, lo, hi;
+		uint32_t u;
+
+		if (ev[i].kind != GX_EV_UNBLOCK || ev[i].g >= b->n)
+			continue;
+		sp = gx_store_spans(s, ev[i].g, &nsp);
+		/* The span that was going on at the unblock: last start <= ns. */
+		lo = 0;
+		hi = nsp;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (sp[mid].start_ns <= ev[i].ns)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == 0 || sp[lo - 1].state != GX_G_WAITING)
+			continue;
+		u = ev[i].arg0 == 0 ? GX_NONE32 : gx_store_find_goroutine(s, ev[i].arg0);
+		gx_grow(&h, &cap, *nh + 1, sizeof *h);
+		h[*nh].site = site_key(s, sp[lo - 1].stack, sp[lo - 1].reason);
+		h[*nh].unblocker = u;
+		h[*nh].ns = ev[i].ns;
+		(*nh)++;
+	}
+	if (*nh > 1)
+		qsort(h, *nh, sizeof *h, cmp_hist);
+	return h;
+}
+
+/* 4: candidates of every resource. */
+static void
+build_candidates(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	const struct gx_store *s = b->s;
+	struct by_creator bc;
+	struct hist *hist;
+	size_t nhist;
+	uint32_t *rw_unknown_w = NULL, *rw_unknown_r = NULL;
+	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
+
+	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
+	b->runtime_release = xcalloc(w->nres + 1, sizeof *b->runtime_release);
+	b->undetermined_res = xcalloc(w->nres + 1, sizeof *b->undetermined_res);
+
+	bc.n = b->n;
+	bc.idx = xmalloc((b->n + 1) * sizeof *bc.idx);
+	for (size_t g = 0; g < b->n; g++)
+		bc.idx[g] = (uint32_t)g;
+	sort_store = s;
+	if (b->n > 1)
+		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
+	hist = build_history(b, &nhist);
+
+	for (size_t r = 0; r < w->nres; r++) {
+		const struct gx_wg_resource *R = &w->res[r];
+
+		if (R->addr == 0 && R->kind == GX_RES_RW_WRITER && nrw_w < RW_UNKNOWN_MAX) {
+			gx_grow(&rw_unknown_w, &cw, nrw_w + 1, sizeof *rw_unknown_w);
+			rw_unknown_w[nrw_w++] = (uint32_t)r;
+		}
+		if (R->addr == 0 && R->kind == GX_RES_RW_READERS && nrw_r < RW_UNKNOWN_MAX) {
+			gx_grow(&rw_unknown_r, &cr, nrw_r + 1, sizeof *rw_unknown_r);
+			rw_unknown_r[nrw_r++] = (uint32_t)r;
+		}
+	}
+
+	for (size_t r = 0; r < w->nres; r++) {
+		struct gx_wg_resource *R = &w->res[r];
+		const uint32_t *wt = w->waiters + R->first_waiter;
+		uint32_t found = 0;
+		bool all_timer = true;
+
+		/* The object, or a struct containing it. */
+		if (R->addr != 0) {
+			uint64_t lo = R->kind == GX_RES_CHAN || R->addr < CONTAINER_MAX
+			              ? R->addr : R->addr - CONTAINER_MAX;
+
+			for (size_t k = key_lower(b, lo); k < b->nkeys && b->key_v[k] <= R->addr; k++) {
+				uint32_t c = key_candidates(b, (uint32_t)k, (uint32_t)r);
+
+				if (c == 0)
+					continue;
+				add_dep(b, (uint32_t)k, (uint32_t)r,
+				        b->key_v[k] == R->addr ? GX_EVID_ARG : GX_EVID_CONTAINER);
+				found += c;
+			}
+		}
+
+		/* RWMutex rules. */
+		if (R->kind == GX_RES_RW_READERS) {
+			const uint32_t *wl = NULL;
+			uint32_t o0;
+			size_t nl = 0;
+
+			if (R->addr != 0) {
+				o0 = res_lookup(b, GX_RES_RW_WRITER, R->addr, false);
+				if (o0 != GX_NONE32) {
+					wl = &o0;
+					nl = 1;
+				}
+			} else {
+				wl = rw_unknown_w;
+				nl = nrw_w;
+			}
+			for (size_t i = 0; i < nl; i++) {
+				const struct gx_wg_resource *o = &w->res[wl[i]];
+
+				for (uint32_t j = 0; j < o->nwaiters; j++) {
+					add_xedge(b, w->waiters[o->first_waiter + j], (uint32_t)r,
+					          GX_EVID_RW_WRITER,
+					          R->addr ? GX_STRENGTH_INFERRED : GX_STRENGTH_WEAK, 1,
+					          GX_TIME_NONE);
+					found++;
+				}
+			}
+		}
+		if (R->kind == GX_RES_RW_WRITER) {
+			const uint32_t *rl = NULL;
+			uint32_t o1;
+			size_t nl = 0;
+
+			if (R->addr != 0) {
+				o1 = res_lookup(b, GX_RES_RW_READERS, R->addr, false);
+				if (o1 != GX_NONE32) {
+					rl = &o1;
+					nl = 1;
+				}
+			} else {
+				rl = rw_unknown_r;
+				nl = nrw_r;
+			}
+			for (size_t i = 0; i < nl; i++) {
+				const struct gx_wg_resource *o = &w->res[rl[i]];
+
+				for (uint32_t j = 0; j < o->nwaiters; j++) {
+					uint32_t g = w->waiters[o->first_waiter + j];
+
+					if (user_frames(s, gx_store_goroutine(s, g)) < 2)
+						continue;
+					add_xedge(b, g, (uint32_t)r, GX_EVID_RW_READER, GX_STRENGTH_WEAK, 1,
+					          GX_TIME_NONE);
+					found++;
+				}
+			}
+		}
+
+		/* Children started by the waiting function. */
+		if (R->kind == GX_RES_WAITGROUP || R->kind == GX_RES_CHAN ||
+		    R->kind == GX_RES_SELECT || R->kind == GX_RES_COND) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				const struct gx_wg_goroutine *x = &w->gw[wt[i]];
+				size_t first, count, sn;
+				const char *sf;
+
+				if (x->kind == GX_WAIT_CHAN_SEND)
+					continue;
+				sf = frame_func(s, wg->stack, x->site_frame, &sn);
+				children_of(b, &bc, wg->id, &first, &count);
+				for (size_t c = first; c < first + count; c++) {
+					uint32_t ch = bc.idx[c];
+					const struct gx_goroutine_rec *cg = gx_store_goroutine(s, ch);
+					size_t cn;
+					const char *cf;
+
+					if (ch == wt[i] || !w->alive[ch] || cg->id == wg->id)
+						continue;
+					cf = frame_func(s, cg->create_stack, 0, &cn);
+					if (gx_store_stack_depth(s, cg->create_stack) > 0 &&
+					    (cn != sn || memcmp(cf, sf, cn) != 0))
+						continue;
+					add_xedge(b, ch, (uint32_t)r, GX_EVID_CHILD,
+					          R->kind == GX_RES_WAITGROUP ? GX_STRENGTH_INFERRED
+					                                      : GX_STRENGTH_WEAK,
+					          1, GX_TIME_NONE);
+					found++;
+				}
+			}
+		}
+
+		/* Trace history of the waiters' sites. */
+		if (nhist > 0) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				uint64_t site = site_key(s, wg->stack, wg->reason);
+				size_t lo = 0, hi = nhist;
+
+				while (lo < hi) {
+					size_t mid = lo + (hi - lo) / 2;
+
+					if (hist[mid].site < site)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				while (lo < nhist && hist[lo].site == site) {
+					size_t e = lo;
+					uint32_t u = hist[lo].unblocker;
+
+					while (e < nhist && hist[e].site == site && hist[e].unblocker == u)
+						e++;
+					if (u == GX_NONE32) {
+						b->runtime_release[r] = true;
+						add_xedge(b, GX_NONE32, (uint32_t)r, GX_EVID_RUNTIME,
+						          GX_STRENGTH_OBSERVED, (uint32_t)(e - lo), hist[e - 1].ns);
+						found++;
+					} else if (u != wt[i]) {
+						add_xedge(b, u, (uint32_t)r, GX_EVID_HISTORY, GX_STRENGTH_OBSERVED,
+						          (uint32_t)(e - lo), hist[e - 1].ns);
+						found++;
+					}
+					lo = e;
+				}
+			}
+		}
+
+		/* Hints, only when nothing better was found. */
+		if (found == 0) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				uint32_t g = wt[i];
+
+				for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++) {
+					const struct post *po = &b->posts[b->gkey[p]];
+					uint32_t k = b->post_key[b->gkey[p]];
+					uint32_t c;
+
+					if (!po->user)
+						continue;
+					c = key_candidates(b, k, (uint32_t)r);
+					if (c == 0)
+						continue;
+					add_dep(b, k, (uint32_t)r, GX_EVID_SHARED);
+					found += c;
+				}
+			}
+		}
+		if (found == 0) {
+			for (uint32_t i = 0; i < R->nwaiters; i++)
+				if (!w->gw[wt[i]].possible_timer)
+					all_timer = false;
+			if (R->nwaiters > 0 && all_timer &&
+			    (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT)) {
+				b->undetermined_res[r] = true;
+			} else if (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT) {
+				for (uint32_t i = 0; i < R->nwaiters; i++) {
+					const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+					uint32_t p;
+
+					if (w->gw[wt[i]].kind == GX_WAIT_CHAN_SEND || wg->creator_id == 0)
+						continue;
+					p = gx_store_find_goroutine(s, wg->creator_id);
+					if (p == GX_NONE32 || p == wt[i] || !w->alive[p] ||
+					    w->gw[p].resource == r)
+						continue;
+					add_xedge(b, p, (uint32_t)r, GX_EVID_PARENT, GX_STRENGTH_WEAK, 1,
+					          GX_TIME_NONE);
+					found++;
+				}
+			}
+		}
+		b->cand[r] = found;
+		R->releasers = found;
+	}
+	free(bc.idx);
+	free(hist);
+	free(rw_unknown_w);
+	free(rw_unknown_r);
+}
+
+/* Dependencies, deduplicated (a key may be found twice for one resource). */
+static void
+dedup_deps(struct build *b)
+{
+	size_t o = 0;
+
+	if (b->ndeps > 1)
+		qsort(b->deps, b->ndeps, sizeof *b->deps, cmp_dep_k);
+	for (size_t i = 0; i < b->ndeps; i++) {
+		if (o > 0 && b->deps[o - 1].k == b->deps[i].k && b->deps[o - 1].r == b->deps[i].r)
+			continue;
+		b->deps[o++] = b->deps[i];
+	}
+	b->ndeps = o;
+}
+
+/* 5: liveness to a fixed point. */
+static void
+propagate(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	const struct gx_store *s = b->s;
+	size_t n = b->n, qh = 0, qt = 0;
+	uint32_t *queue = xmalloc((n + 1) * sizeof *queue);
+	bool *key_live = xcalloc(b->nkeys + 1, 1);
+	bool *released = xcalloc(w->nres + 1, 1);
+	uint32_t *kdep_off = xcalloc(b->nkeys + 1, sizeof *kdep_off);
+	uint32_t *xoff = xcalloc(n + 1, sizeof *xoff);
+	const struct gx_store_meta *meta = gx_store_meta(s);
+	bool global = meta != NULL && (meta->flags & GX_META_GLOBAL_DEADLOCK);
+
+	/* deps are sorted by key: offsets per key. */
+	for (size_t i = 0; i < b->ndeps; i++)
+		kdep_off[b->deps[i].k + 1]++;
+	for (size_t k = 0; k < b->nkeys; k++)
+		kdep_off[k + 1] += kdep_off[k];
+	/* explicit edges sorted by g (runtime ones, g = NONE, last). */
+	if (b->nxe > 1)
+		qsort(b->xe, b->nxe, sizeof *b->xe, cmp_xedge_g);
+	for (size_t i = 0; i < b->nxe; i++)
+		if (b->xe[i].g < n)
+			xoff[b->xe[i].g + 1]++;
+	for (size_t g = 0; g < n; g++)
+		xoff[g + 1] += xoff[g];
+
+	/* Initial statuses. */
+	for (size_t g = 0; g < n; g++) {
+		struct gx_wg_goroutine *x = &w->gw[g];
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+		enum gx_wait_kind k = (enum gx_wait_kind)x->kind;
+
+		if (!blocked_kind(k)) {
+			x->status = GX_WG_LIVE;
+			if (w->alive[g])
+				queue[qt++] = (uint32_t)g;
+			continue;
+		}
+		if (gr->flags & GX_G_LEAKED) {
+			x->status = GX_WG_STUCK;
+			x->proof = GX_PROOF_LEAKED;
+		} else if (global && !(gr->flags & GX_G_SYSTEM)) {
+			x->status = GX_WG_STUCK;
+			x->proof = GX_PROOF_RUNTIME_DEADLOCK;
+		} else if (k == GX_WAIT_NIL_CHAN || k == GX_WAIT_SELECT_NONE) {
+			x->status = GX_WG_STUCK;
+			x->proof = GX_PROOF_PERMANENT;
+		} else if (x->resource != GX_NONE32 && b->undetermined_res[x->resource]) {
+			x->status = GX_WG_UNDETERMINED;
+			queue[qt++] = (uint32_t)g; /* may well be live: do not condemn others */
+		} else {
+			x->status = GX_WG_STUCK; /* until someone live releases it */
+			x->proof = GX_PROOF_NONE;
+		}
+	}
+	/* Resources the runtime released before. */
+	for (size_t r = 0; r < w->nres; r++) {
+		if (!b->runtime_release[r])
+			continue;
+		released[r] = true;
+		for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+			uint32_t g = w->waiters[w->res[r].first_waiter + i];
+			struct gx_wg_goroutine *x = &w->gw[g];
+
+			if (x->status == GX_WG_STUCK && x->proof == GX_PROOF_NONE) {
+				x->status = GX_WG_RELEASABLE;
+				queue[qt++] = g;
+			}
+		}
+	}
+
+	while (qh < qt) {
+		uint32_t g = queue[qh++];
+		uint32_t rel[64];
+		size_t nrel = 0;
+
+		for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++) {
+			uint32_t k = b->post_key[b->gkey[p]];
+
+			if (key_live[k])
+				continue;
+			key_live[k] = true;
+			for (uint32_t d = kdep_off[k]; d < kdep_off[k + 1]; d++) {
+				uint32_t r = b->deps[d].r;
+
+				if (w->gw[g].resource == r || released[r])
+					continue;
+				/* Released below, after this goroutine's keys. */
+				if (nrel < GX_ARRAY_SIZE(rel)) {
+					rel[nrel++] = r;
+				} else {
+					released[r] = true;
+					for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+						uint32_t x = w->waiters[w->res[r].first_waiter + i];
+
+						if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+							w->gw[x].status = GX_WG_RELEASABLE;
+							queue[qt++] = x;
+						}
+					}
+				}
+			}
+		}
+		for (uint32_t e = xoff[g]; e < xoff[g + 1]; e++) {
+			uint32_t r = b->xe[e].r;
+
+			if (!released[r]) {
+				if (nrel < GX_ARRAY_SIZE(rel)) {
+					rel[nrel++] = r;
+				} else {
+					released[r] = true;
+					for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+						uint32_t x = w->waiters[w->res[r].first_waiter + i];
+
+						if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+							w->gw[x].status = GX_WG_RELEASABLE;
+							queue[qt++] = x;
+						}
+					}
+				}
+			}
+		}
+		for (size_t i = 0; i < nrel; i++) {
+			uint32_t r = rel[i];
+
+			if (released[r])
+				continue;
+			released[r] = true;
+			for (uint32_t j = 0; j < w->res[r].nwaiters; j++) {
+				uint32_t x = w->waiters[w->res[r].first_waiter + j];
+
+				if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+					w->gw[x].status = GX_WG_RELEASABLE;
+					queue[qt++] = x;
+				}
+			}
+		}
+	}
+	/* Still blocked: stuck, and why. */
+	for (size_t g = 0; g < n; g++) {
+		struct gx_wg_goroutine *x = &w->gw[g];
+
+		if (x->status != GX_WG_STUCK || x->proof != GX_PROOF_NONE)
+			continue;
+		x->proof = x->resource != GX_NONE32 && b->cand[x->resource] > 0
+		           ? GX_PROOF_RELEASERS_STUCK : GX_PROOF_NO_RELEASER;
+	}
+	free(queue);
+	free(key_live);
+	free(released);
+	free(kdep_off);
+	free(xoff);
+}
+
+/* Display edges of every resource: up to GX_WG_EDGES_MAX each. */
+static void
+build_edges(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	size_t cap = 0;
+	uint32_t *per = xcalloc(w->nres + 1, sizeof *per);
+	struct gx_wg_edge *tmp = NULL;
+	size_t ntmp = 0;
+	uint32_t *cnt;
+
+	for (size_t d = 0; d < b->ndeps; d++) {
+		uint32_t k = b->deps[d].k, r = b->deps[d].r;
+
+		for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++) {
+			const struct post *po = &b->posts[p];
+
+			if (!candidate(w, po->g, r))
+				continue;
+			if (per[r] >= GX_WG_EDGES_MAX)
+				break;
+			per[r]++;
+			gx_grow(&tmp, &cap, ntmp + 1, sizeof *tmp);
+			tmp[ntmp++] = (struct gx_wg_edge){
+				.resource = r, .g = po->g, .evidence = b->deps[d].evidence,
+				.strength = b->deps[d].evidence == GX_EVID_SHARED ? GX_STRENGTH_WEAK
+				                                                  : GX_STRENGTH_INFERRED,
+				.frame = po->frame, .count = 1, .value = po->v, .ns = GX_TIME_NONE,
+			};
+		}
+	}
+	for (size_t i = 0; i < b->nxe; i++) {
+		uint32_t r = b->xe[i].r;
+
+		if (per[r] >= GX_WG_EDGES_MAX)
+			continue;
+		per[r]++;
+		gx_grow(&tmp, &cap, ntmp + 1, sizeof *tmp);
+		tmp[ntmp++] = (struct gx_wg_edge){
+			.resource = r, .g = b->xe[i].g, .evidence = b->xe[i].evidence,
+			.strength = b->xe[i].strength, .frame = UINT16_MAX,
+			.count = b->xe[i].count, .value = 0, .ns = b->xe[i].ns,
+		};
+	}
+	/* Group by resource, keeping the order within a resource. */
+	w->edges = xmalloc((ntmp + 1) * sizeof *w->edges);
+	w->nedges = ntmp;
+	{
+		uint32_t acc = 0;
+
+		for (size_t r = 0; r < w->nres; r++) {
+			w->res[r].first_edge = acc;
+			w->res[r].nedges = per[r];
+			acc += per[r];
+		}
+	}
+	cnt = xcalloc(w->nres + 1, sizeof *cnt);
+	for (size_t i = 0; i < ntmp; i++) {
+		uint32_t r = tmp[i].resource;
+
+		w->edges[w->res[r].first_edge + cnt[r]++] = tmp[i];
+	}
+	free(cnt);
+	free(per);
+	free(tmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6: cycles */
+
+struct succ {
+	uint32_t to;
+	uint8_t strength;
+};
+
+static void
+add_succ(struct succ **v, size_t *n, size_t *cap, uint32_t to, uint8_t strength)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].to == to) {
+			if (strength < (*v)[i].strength)
+				(*v)[i].strength = strength;
+			return;
+		}
+	gx_grow(v, cap, *n + 1, sizeof **v);
+	(*v)[*n].to = to;
+	(*v)[*n].strength = strength;
+	(*n)++;
+}
+
+static void
+find_cycles(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	struct gx_deadlock *dl = &w->dl;
+	size_t ns = dl->nstuck;
+	uint32_t *pos = xmalloc((b->n + 1) * sizeof *pos); /* goroutine -> stuck index */
+	uint32_t *off = xcalloc(ns + 1, sizeof *off);
+	struct succ *adj = NULL, *tmp = NULL;
+	size_t nadj = 0, capadj = 0, ntmp, captmp = 0, capm = 0, capc = 0, nm = 0;
+	uint32_t *adjv, *comp, *csize, ncomp;
+	uint32_t *rdep_off, *rdep; /* deps by resource */
+	uint32_t *xr_off, *xr;     /* explicit edges by resource */
+
+	for (size_t g = 0; g < b->n; g++)
+		pos[g] = GX_NONE32;
+	for (size_t i = 0; i < ns; i++)
+		pos[dl->stuck[i]] = (uint32_t)i;
+
+	rdep_off = xcalloc(w->nres + 1, sizeof *rdep_off);
+	rdep = xmalloc((b->ndeps + 1) * sizeof *rdep);
+	for (size_t d = 0; d < b->ndeps; d++)
+		rdep_off[b->deps[d].r + 1]++;
+	for (size_t r = 0; r < w->nres; r++)
+		rdep_off[r + 1] += rdep_off[r];
+	{
+		uint32_t *c = xcalloc(w->nres + 1, sizeof *c);
+
+		for (size_t d = 0; d < b->ndeps; d++)
+			rdep[rdep_off[b->deps[d].r] + c[b->deps[d].r]++] = (uint32_t)d;
+		free(c);
+	}
+	xr_off = xcalloc(w->nres + 1, sizeof *xr_off);
+	xr = xmalloc((b->nxe + 1) * sizeof *xr);
+	for (size_t i = 0; i < b->nxe; i++)
+		xr_off[b->xe[i].r + 1]++;
+	for (size_t r = 0; r < w->nres; r++)
+		xr_off[r + 1] += xr_off[r];
+	{
+		uint32_t *c = xcalloc(w->nres + 1, sizeof *c);
+
+		for (size_t i = 0; i < b->nxe; i++)
+			xr[xr_off[b->xe[i].r] + c[b->xe[i].r]++] = (uint32_t)i;
+		free(c);
+	}
+
+	for (size_t i = 0; i < ns; i++) {
+		uint32_t g = dl->stuck[i], r = w->gw[g].resource;
+
+		ntmp = 0;
+		if (r != GX_NONE32) {
+			for (uint32_t d = rdep_off[r]; d < rdep_off[r + 1] && ntmp < SUCC_MAX; d++) {
+				const struct dep *dp = &b->deps[rdep[d]];
+
+				for (uint32_t p = b->key_first[dp->k]; p < b->key_first[dp->k + 1]; p++) {
+					uint32_t h = b->posts[p].g;
+
+					if (pos[h] == GX_NONE32 || !candidate(w, h, r))
+						continue;
+					add_succ(&tmp, &ntmp, &captmp, pos[h],
+					         dp->evidence == GX_EVID_SHARED ? GX_STRENGTH_WEAK
+					                                        : GX_STRENGTH_INFERRED);
+					if (ntmp >= SUCC_MAX)
+						break;
+				}
+			}
+			for (uint32_t e = xr_off[r]; e < xr_off[r + 1] && ntmp < SUCC_MAX; e++) {
+				const struct xedge *x = &b->xe[xr[e]];
+
+				if (x->g >= b->n || pos[x->g] == GX_NONE32)
+					continue;
+				add_succ(&tmp, &ntmp, &captmp, pos[x->g], x->strength);
+			}
+		}
+		off[i] = (uint32_t)nadj;
+		for (size_t j = 0; j < ntmp; j++) {
+			gx_grow(&adj, &capadj, nadj + 1, sizeof *adj);
+			adj[nadj++] = tmp[j];
+		}
+	}
+	off[ns] = (uint32_t)nadj;
+	adjv = xmalloc((nadj + 1) * sizeof *adjv);
+	for (size_t i = 0; i < nadj; i++)
+		adjv[i] = adj[i].to;
+	comp = xmalloc((ns + 1) * sizeof *comp);
+	ncomp = gx_scc((uint32_t)ns, off, adjv, comp);
+	csize = xcalloc(ncomp + 1, sizeof *csize);
+	for (size_t i = 0; i < ns; i++)
+		csize[comp[i]]++;
+
+	/* For each cyclic component: the shortest chain through its first
+	 * member (stuck is sorted by id, so the lowest id). */
+	{
+		uint32_t *seen_comp = xcalloc(ncomp + 1, sizeof *seen_comp);
+		uint32_t *parent = xmalloc((ns + 1) * sizeof *parent);
+		uint32_t *queue = xmalloc((ns + 1) * sizeof *queue);
+		uint8_t *pstr = xmalloc(ns + 1);
+
+		for (size_t i = 0; i < ns; i++)
+			parent[i] = GX_NONE32;
+		for (size_t i = 0; i < ns; i++) {
+			uint32_t c = comp[i], qh = 0, qt = 0, last = GX_NONE32;
+			uint8_t last_str = 0;
+			bool weak = false;
+			size_t len = 0, start;
+
+			if (seen_comp[c])
+				continue;
+			if (csize[c] < 2 && !gx_scc_self_loop((uint32_t)i, off, adjv))
+				continue;
+			seen_comp[c] = 1;
+			parent[i] = (uint32_t)i;
+			queue[qt++] = (uint32_t)i;
+			while (qh < qt && last == GX_NONE32) {
+				uint32_t v = queue[qh++];
+
+				for (uint32_t e = off[v]; e < off[v + 1]; e++) {
+					uint32_t t = adj[e].to;
+
+					if (comp[t] != c)
+						continue;
+					if (t == i) {
+						last = v;
+						last_str = adj[e].strength;
+						break;
+					}
+					if (parent[t] == GX_NONE32) {
+						parent[t] = v;
+						pstr[t] = adj[e].strength;
+						queue[qt++] = t;
+					}
+				}
+			}
+			if (last != GX_NONE32) {
+				/* Path i -> ... -> last (-> i): walk back from last. */
+				start = nm;
+				weak = last_str == GX_STRENGTH_WEAK;
+				for (uint32_t v = last;; v = parent[v]) {
+					gx_grow(&dl->cycle_members, &capm, nm + 1, sizeof *dl->cycle_members);
+					dl->cycle_members[nm++] = dl->stuck[v];
+					len++;
+					if (v == i)
+						break;
+					if (pstr[v] == GX_STRENGTH_WEAK)
+						weak = true;
+				}
+				/* Reverse into chain order starting at i. */
+				for (size_t a = start, z = nm - 1; a < z; a++, z--) {
+					uint32_t t = dl->cycle_members[a];
+
+					dl->cycle_members[a] = dl->cycle_members[z];
+					dl->cycle_members[z] = t;
+				}
+				gx_grow(&dl->cycles, &capc, dl->ncycles + 1, sizeof *dl->cycles);
+				dl->cycles[dl->ncycles++] = (struct gx_wg_cycle){
+					.first = (uint32_t)start, .count = (uint32_t)len, .weak = weak };
+			}
+			for (size_t j = 0; j < qt; j++)
+				parent[queue[j]] = GX_NONE32;
+		}
+		free(seen_comp);
+		free(parent);
+		free(queue);
+		free(pstr);
+	}
+	free(pos);
+	free(off);
+	free(adj);
+	free(tmp);
+	free(adjv);
+	free(comp);
+	free(csize);
+	free(rdep_off);
+	free(rdep);
+	free(xr_off);
+	free(xr);
+}
+
+/* ------------------------------------------------------------------ */
+/* 7 and the whole */
+
+static void
+collect(struct build *b)
+{
+	struct gx_waitgraph *w = b->w;
+	struct gx_deadlock *dl = &w->dl;
+	const struct gx_store *s = b->s;
+	const struct gx_store_meta *meta = gx_store_meta(s);
+	size_t cs = 0, cu = 0;
+
+	dl->deadlock_ns = GX_TIME_NONE;
+	dl->runtime_reported = meta != NULL && (meta->flags & GX_META_GLOBAL_DEADLOCK);
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_wg_goroutine *x = &w->gw[g];
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+
+		if (x->status == GX_WG_STUCK) {
+			gx_grow(&dl->stuck, &cs, dl->nstuck + 1, sizeof *dl->stuck);
+			dl->stuck[dl->nstuck++] = (uint32_t)g;
+			dl->stuck_goroutines += gr->count ? gr->count : 1;
+			if (gr->wait_since_ns != GX_TIME_NONE &&
+			    (dl->deadlock_ns == GX_TIME_NONE || gr->wait_since_ns > dl->deadlock_ns))
+				dl->deadlock_ns = gr->wait_since_ns;
+		} else if (x->status == GX_WG_UNDETERMINED) {
+			gx_grow(&dl->undetermined, &cu, dl->nundetermined + 1, sizeof *dl->undetermined);
+			dl->undetermined[dl->nundetermined++] = (uint32_t)g;
+		}
+	}
+	dl->found = dl->nstuck > 0;
+	if (dl->found)
+		gx_wg_fingerprint(s, w->gw, dl->stuck, dl->nstuck, dl->fingerprint);
+	else
+		dl->fingerprint[0] = '\0';
+}
+
+struct gx_waitgraph *
+gx_waitgraph_build(const struct gx_store *s)
+{
+	struct gx_waitgraph *w = xcalloc(1, sizeof *w);
+	struct build b = { 0 };
+
+	w->s = s;
+	w->n = gx_store_goroutine_count(s);
+	if (w->n >= UINT32_MAX - 1)
+		w->n = UINT32_MAX - 2;
+	w->gw = xcalloc(w->n + 1, sizeof *w->gw);
+	w->alive = xcalloc(w->n + 1, sizeof *w->alive);
+	b.w = w;
+	b.s = s;
+	b.n = w->n;
+
+	build_resources(&b);
+	build_index(&b);
+	build_candidates(&b);
+	dedup_deps(&b);
+	propagate(&b);
+	build_edges(&b);
+	collect(&b);
+	find_cycles(&b);
+
+	free(b.rhash);
+	free(b.posts);
+	free(b.key_v);
+	free(b.key_first);
+	free(b.post_key);
+	free(b.gkey_off);
+	free(b.gkey);
+	free(b.deps);
+	free(b.xe);
+	free(b.cand);
+	free(b.runtime_release);
+	free(b.undetermined_res);
+	return w;
+}
+
+void
+gx_waitgraph_free(struct gx_waitgraph *w)
+{
+	if (w == NULL)
+		return;
+	free(w->gw);
+	free(w->alive);
+	free(w->res);
+	free(w->waiters);
+	free(w->edges);
+	free(w->dl.stuck);
+	free(w->dl.undetermined);
+	free(w->dl.cycles);
+	free(w->dl.cycle_members);
+	free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors */
+
+const struct gx_store *
+gx_wg_store(const struct gx_waitgraph *w)
+{
+	return w->s;
+}
+
+const struct gx_wg_goroutine *
+gx_wg_goroutine(const struct gx_waitgraph *w, size_t g)
+{
+	return g < w->n ? &w->gw[g] : NULL;
+}
+
+size_t
+gx_wg_resource_count(const struct gx_waitgraph *w)
+{
+	return w->nres;
+}
+
+const struct gx_wg_resource *
+gx_wg_resource(const struct gx_waitgraph *w, size_t r)
+{
+	return r < w->nres ? &w->res[r] : NULL;
+}
+
+const uint32_t *
+gx_wg_waiters(const struct gx_waitgraph *w, size_t r, size_t *n)
+{
+	if (r >= w->nres) {
+		*n = 0;
+		return NULL;
+	}
+	*n = w->res[r].nwaiters;
+	return w->waiters + w->res[r].first_waiter;
+}
+
+const struct gx_wg_edge *
+gx_wg_edges(const struct gx_waitgraph *w, size_t r, size_t *n)
+{
+	if (r >= w->nres) {
+		*n = 0;
+		return NULL;
+	}
+	*n = w->res[r].nedges;
+	return w->edges + w->res[r].first_edge;
+}
+
+const struct gx_deadlock *
+gx_wg_deadlock(const struct gx_waitgraph *w)
+{
+	return &w->dl;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text */
+
+static void
+put_func(const struct gx_store *s, gx_stack st, uint32_t frame, struct gx_buf *out, bool ascii)
+{
+	size_t n;
+	const char *fn = frame_func(s, st, frame, &n);
+
+	if (n == 0)
+		gx_buf_puts(out, "?");
+	else
+		gx_text_escape(out, fn, n, ascii);
+}
+
+void
+gx_wg_describe_site(const struct gx_waitgraph *w, size_t g, struct gx_buf *out, bool ascii)
+{
+	const struct gx_goroutine_rec *gr = gx_store_goroutine(w->s, g);
+
+	if (gr == NULL || g >= w->n) {
+		gx_buf_puts(out, "?");
+		return;
+	}
+	put_func(w->s, gr->stack, w->gw[g].site_frame, out, ascii);
+}
+
+void
+gx_wg_describe_resource(const struct gx_waitgraph *w, size_t r, struct gx_buf *out, bool ascii)
+{
+	const struct gx_wg_resource *R = gx_wg_resource(w, r);
+
+	if (R == NULL) {
+		gx_buf_puts(out, "?");
+		return;
+	}
+	gx_buf_puts(out, gx_res_kind_name((enum gx_res_kind)R->kind));
+	if (R->addr != 0)
+		gx_buf_printf(out, " 0x%" PRIx64, R->addr);
+	if (R->kind == GX_RES_RW_READERS)
+		gx_buf_puts(out, " (read side)");
+	else if (R->kind == GX_RES_RW_WRITER)
+		gx_buf_puts(out, " (write side)");
+	if (R->addr == 0 && R->site_g != GX_NONE32) {
+		if (R->kind != GX_RES_SELECT)
+			gx_buf_puts(out, " (address not in the input)");
+		gx_buf_puts(out, " in ");
+		gx_wg_describe_site(w, R->site_g, out, ascii);
+	}
+}
+
+void
+gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
+                    struct gx_buf *out, bool ascii)
+{
+	const struct gx_store *s = w->s;
+	const struct gx_goroutine_rec *gr = e->g < w->n ? gx_store_goroutine(s, e->g) : NULL;
+
+	if (gr != NULL)
+		gx_buf_printf(out, "G%" PRIu64 " ", gr->id);
+	switch ((enum gx_evidence)e->evidence) {
+	case GX_EVID_ARG:
+	case GX_EVID_CONTAINER:
+	case GX_EVID_SHARED:
+		gx_buf_printf(out, "passes 0x%" PRIx64 " in ", e->value);
+		if (gr != NULL)
+			put_func(s, gr->stack, e->frame, out, ascii);
+		if (e->evidence == GX_EVID_ARG)
+			gx_buf_puts(out, " (the object itself)");
+		else if (e->evidence == GX_EVID_CONTAINER)
+			gx_buf_puts(out, " (a struct that may contain it)");
+		else
+			gx_buf_puts(out, ", as a waiter does");
+		break;
+	case GX_EVID_CHILD:
+		gx_buf_puts(out, "was started by the waiting function");
+		break;
+	case GX_EVID_PARENT:
+		gx_buf_puts(out, "created the waiter and may hold the channel it handed over");
+		break;
+	case GX_EVID_RW_WRITER:
+		gx_buf_puts(out, "waits to write-lock it: new readers queue behind a pending writer");
+		break;
+	case GX_EVID_RW_READER:
+		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");
+		break;
+	case GX_EVID_HISTORY:
+		gx_buf_printf(out, "unblocked goroutines waiting here %" PRIu32 " time%s before", e->count,
+		              e->count == 1 ? "" : "s");
+		break;
+	case GX_EVID_RUNTIME:
+		gx_buf_printf(out, "the runtime (timer or network poller) unblocked goroutines waiting here %" PRIu32 " time%s before",
+		              e->count, e->count == 1 ? "" : "s");
+		break;
+	default:
+		gx_buf_puts(out, "?");
+		break;
+	}
+	gx_buf_printf(out, " [%s, %s]", gx_evidence_name((enum gx_evidence)e->evidence),
+	              gx_strength_name((enum gx_strength)e->strength));
+}
