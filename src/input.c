@@ -24,6 +24,7 @@
 #define BUF_INIT (256 * 1024)
 #define HASH_SPAN (64 * 1024)
 #define SLURP_MAX ((size_t)1 << 30)
+#define LINE_MAX_BYTES ((size_t)256 << 20) /* longest line getline returns */
 
 struct gx_input {
 	char *name;
@@ -158,9 +159,23 @@ static ssize_t
 produce(struct gx_input *in, unsigned char *dst, size_t n, uint64_t at)
 {
 	if (!in->gzip) {
-		ssize_t r = raw_fill(in);
+		ssize_t r;
 		size_t k;
 
+		if (in->raw_pos == in->raw_len && in->fd >= 0 && !in->raw_eof) {
+			/* Straight into dst: no copy through the raw buffer. */
+			do
+				r = read(in->fd, dst, n > SSIZE_MAX ? SSIZE_MAX : n);
+			while (r < 0 && errno == EINTR);
+			if (r < 0) {
+				in->err = xasprintf("read failed: %s", strerror(errno));
+				return -1;
+			}
+			if (r == 0)
+				in->raw_eof = true;
+			return r;
+		}
+		r = raw_fill(in);
 		if (r <= 0)
 			return r;
 		k = in->raw_len - in->raw_pos;
@@ -770,6 +785,14 @@ gx_input_getline(struct gx_input *in, const char **line, struct gx_diag *d)
 			return (ssize_t)len;
 		}
 		in->scan = avail;
+		if (avail >= LINE_MAX_BYTES) {
+			if (!in->err_reported)
+				gx_diag_add(d, GX_ERROR, in->name, GX_NOWHERE, in->off,
+				            "line longer than %zu MiB", (size_t)LINE_MAX_BYTES >> 20);
+			in->err_reported = true;
+			*line = "";
+			return -1;
+		}
 		{
 			ssize_t r = fill(in);
 

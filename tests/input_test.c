@@ -560,6 +560,49 @@ test_open_errors_and_identity(void **state)
 	free(path);
 }
 
+/* A plain file bigger than the peek, read with mixed calls: every byte
+ * comes out once, in order. */
+static void
+test_plain_file(void **state)
+{
+	struct gx_diag d = {0};
+	char *path = xasprintf("%s/f", tmpdir), *all;
+	size_t n = 1000 * 1000, i, len, at = 0;
+	char *plain = xmalloc(n);
+	struct gx_input *in;
+	const char *line;
+	ssize_t r;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		plain[i] = i % 61 == 60 ? '\n' : (char)('a' + i % 26);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(plain, 1, n, f), n);
+	fclose(f);
+	in = gx_input_open(path, &d);
+	assert_non_null(in);
+	assert_false(gx_input_was_gzip(in));
+	assert_int_equal(gx_input_format(in), GX_FMT_DUMP_TEXT);
+	for (i = 0; i < 100; i++) {
+		r = gx_input_getline(in, &line, &d);
+		assert_int_equal(r, 60);
+		assert_memory_equal(line, plain + at, 60);
+		at += 61;
+		assert_int_equal(gx_input_offset(in), at);
+	}
+	all = gx_input_slurp(in, &len, &d);
+	assert_non_null(all);
+	assert_int_equal(len, n - at);
+	assert_memory_equal(all, plain + at, len);
+	free(all);
+	gx_input_close(in);
+	assert_int_equal(d.n, 0);
+	free(plain);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -576,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_sniff_proto),
 		cmocka_unit_test(test_sniff_unknown),
 		cmocka_unit_test(test_open_errors_and_identity),
+		cmocka_unit_test(test_plain_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
