@@ -640,6 +640,7 @@ gx_t2_gen_reset(struct gx_t2_gen *g)
 	g->has_snap = false;
 	g->snap_time = g->snap_mono = g->snap_sec = g->snap_nsec = 0;
 	g->min_ts = 0;
+	g->partial = false;
 	g->start_off = g->end_off = 0;
 }
 
@@ -1333,6 +1334,7 @@ read_generation_spill(struct gx_t2_reader *r, struct gx_t2_gen *g, struct gx_t2_
 				 * the error after it. */
 				r->spill_err = true;
 				r->spill_error = *err;
+				g->partial = true;
 				break;
 			}
 			return -1;

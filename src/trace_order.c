@@ -213,10 +213,8 @@ ordering_free(struct ordering *o)
 	size_t i;
 
 	/* Slots on the free list were cleared on release. */
-	for (i = 0; i < o->g.n; i++) {
-		free(o->g.v[i].regions);
-		free(o->g.v[i].rs.v);
-	}
+	for (i = 0; i < o->g.n; i++)
+		gstate_clear(&o->g.v[i]);
 	gx_u64map_free(&o->g.map);
 	free(o->g.v);
 	free(o->g.free);
@@ -1398,7 +1396,7 @@ read_event(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 	if (q_pop(&r->o, ev))
 		return 1;
 	if (r->nf == 0 && r->cpu_i >= r->gen.ncpu) {
-		if (r->have_gen) {
+		if (r->have_gen && !r->gen.partial) {
 			r->st.generations++;
 			r->st.valid_bytes = r->gen.end_off;
 		}

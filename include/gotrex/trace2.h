@@ -149,6 +149,8 @@ struct gx_t2_gen {
 	uint64_t min_ts;      /* smallest batch time, ticks */
 	uint64_t start_off;   /* input offset of its first batch */
 	uint64_t end_off;     /* input offset just past its last byte */
+	bool partial;         /* read up to a read error (before Go 1.26, Go
+	                         still decodes such a generation) */
 
 	struct gx_t2_mlist *ms; /* event batches by thread, in order of first appearance */
 	size_t nms, capms;

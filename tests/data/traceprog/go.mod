@@ -1,0 +1,3 @@
+module traceprog
+
+go 1.22
