@@ -258,7 +258,8 @@ count_states(const struct stats_ctx *c, struct count *v, size_t *n)
 		v[*n].key = (uint32_t)i;
 		v[(*n)++].n = by[i];
 	}
-	qsort(v, *n, sizeof(*v), cmp_state_count);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_state_count);
 }
 
 static void
@@ -273,7 +274,8 @@ count_reasons(const struct stats_ctx *c, struct counts *t)
 		counts_add(t, g->reason, g->count);
 	}
 	sort_store = c->s;
-	qsort(t->v, t->n, sizeof(*t->v), cmp_reason_count);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_reason_count);
 	sort_store = NULL;
 }
 

@@ -288,7 +288,8 @@ gx_group_build(const struct gx_store *s, const uint32_t *gs, size_t n,
 	for (i = 0; i < ngroups; i++)
 		groups[i].first = (uint32_t)i; /* remember the original number */
 	sort_store = s;
-	qsort(groups, ngroups, sizeof(*groups), cmp_group);
+	if (ngroups > 1)
+		qsort(groups, ngroups, sizeof(*groups), cmp_group);
 	sort_store = NULL;
 	remap = xreallocarray(NULL, ngroups, sizeof(*remap));
 	pos = xreallocarray(NULL, ngroups, sizeof(*pos));
