@@ -155,7 +155,7 @@ gx_wg_fingerprint(const struct gx_store *s, const struct gx_wg_goroutine *gw,
 			const char *fn;
 			char *norm;
 
-			if (!gx_wg_user_frame(s, fr) || gx_wg_wrapper_frame(s, fr))
+			if (!gx_wg_user_frame(s, fr) || gx_wg_go_wrapper(s, g, fr))
 				continue;
 			fn = gx_store_str(s, fr->func, &fn_n);
 			norm = gx_fingerprint_func(fn, fn_n);

@@ -99,9 +99,12 @@ release_verb(const struct gx_waitgraph *w, uint32_t r)
 }
 
 static void
-put_wait(struct gx_buf *out, const struct gx_goroutine_rec *g, bool ascii)
+put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine_rec *g, bool ascii)
 {
-	if (g->flags & GX_G_WAIT_APPROX) {
+	const struct gx_store_meta *meta = gx_store_meta(s);
+	bool dump = meta != NULL && meta->format == GX_FMT_DUMP_TEXT;
+
+	if ((g->flags & GX_G_WAIT_APPROX) || dump) {
 		if (g->wait_ns <= 0)
 			gx_buf_puts(out, "<1m");
 		else {
@@ -206,8 +209,10 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			const struct gx_wg_goroutine *x = gx_wg_goroutine(w, g);
 			const struct gx_wg_edge *e = edge_to(w, x->resource, next);
 
-			gx_buf_printf(out, "  %sG%" PRIu64 " waits for ", i == 0 ? "" : "which ",
-			              grec(w, g)->id);
+			if (i == 0)
+				gx_buf_printf(out, "  G%" PRIu64 " waits for ", grec(w, g)->id);
+			else
+				gx_buf_puts(out, "  which waits for ");
 			gx_wg_describe_resource(w, x->resource, out, ascii);
 			gx_buf_puts(out, " in ");
 			gx_wg_describe_site(w, g, out, ascii);
@@ -242,7 +247,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			gx_buf_puts(out, " in ");
 			gx_wg_describe_site(w, g, out, ascii);
 			gx_buf_puts(out, ", waiting ");
-			put_wait(out, gr, ascii);
+			put_wait(out, s, gr, ascii);
 			gx_buf_puts(out, "\n      on ");
 			if (x->resource != GX_NONE32)
 				gx_wg_describe_resource(w, x->resource, out, ascii);

@@ -240,6 +240,31 @@ gx_wg_wrapper_frame(const struct gx_store *s, const struct gx_frame_rec *f)
 	return false;
 }
 
+bool
+gx_wg_go_wrapper(const struct gx_store *s, const struct gx_goroutine_rec *g,
+                 const struct gx_frame_rec *f)
+{
+	const struct gx_frame_rec *c;
+	size_t n;
+	const char *fn;
+
+	if (gx_wg_wrapper_frame(s, f))
+		return true;
+	/* Before Go 1.22 the wrapper of `go f(x)` is "caller.funcN", at the
+	 * file and line of the go statement, as the created-by frame is;
+	 * level-1 tracebacks hide it, level 2 shows it. */
+	if (g == NULL || gx_store_stack_depth(s, g->create_stack) == 0)
+		return false;
+	c = gx_store_stack_frame(s, g->create_stack, 0);
+	if (c == NULL || c->file != f->file || c->line != f->line || f->line == 0)
+		return false;
+	fn = gx_store_str(s, f->func, &n);
+	for (size_t i = 0; i + 5 < n; i++)
+		if (memcmp(fn + i, ".func", 5) == 0)
+			return true;
+	return false;
+}
+
 /* What the wait reason says. GX_WAIT_KIND_COUNT: look at the frames. */
 static enum gx_wait_kind
 from_reason(const char *r, size_t n)

@@ -55,6 +55,8 @@
 #define SUCC_MAX 256
 /* Address-less RWMutex resources matched with each other at most. */
 #define RW_UNKNOWN_MAX 1024
+/* Goroutines blocked on mutexes considered for the lock-order hint. */
+#define MUTEX_HINT_MAX 1024
 
 struct post {
 	uint64_t v;
@@ -142,6 +144,7 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_RW_READER] = "rw-reader",
 		[GX_EVID_HISTORY] = "history",
 		[GX_EVID_RUNTIME] = "runtime",
+		[GX_EVID_OTHER_LOCK] = "other-lock",
 	};
 	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
 }
@@ -569,7 +572,7 @@ user_frames(const struct gx_store *s, const struct gx_goroutine_rec *g)
 	for (size_t i = 0; i < depth; i++) {
 		const struct gx_frame_rec *f = gx_store_stack_frame(s, g->stack, i);
 
-		if (gx_wg_user_frame(s, f) && !gx_wg_wrapper_frame(s, f))
+		if (gx_wg_user_frame(s, f) && !gx_wg_go_wrapper(s, g, f))
 			c++;
 	}
 	return c;
@@ -662,6 +665,8 @@ build_candidates(struct build *b)
 	size_t nhist;
 	uint32_t *rw_unknown_w = NULL, *rw_unknown_r = NULL;
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
+	uint32_t *mutex_waiters = NULL;
+	size_t nmutex_waiters = 0, cmw = 0;
 
 	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
 	b->runtime_release = xcalloc(w->nres + 1, sizeof *b->runtime_release);
@@ -675,6 +680,12 @@ build_candidates(struct build *b)
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
 	hist = build_history(b, &nhist);
+	for (size_t g = 0; g < b->n && nmutex_waiters < MUTEX_HINT_MAX; g++) {
+		if (w->gw[g].kind != GX_WAIT_MUTEX || w->gw[g].addr == 0)
+			continue;
+		gx_grow(&mutex_waiters, &cmw, nmutex_waiters + 1, sizeof *mutex_waiters);
+		mutex_waiters[nmutex_waiters++] = (uint32_t)g;
+	}
 
 	for (size_t r = 0; r < w->nres; r++) {
 		const struct gx_wg_resource *R = &w->res[r];
@@ -839,8 +850,10 @@ build_candidates(struct build *b)
 			}
 		}
 
-		/* Hints, only when nothing better was found. */
-		if (found == 0) {
+		/* Hints, only when nothing better was found, and only for a
+		 * dump: a trace's history is better evidence than a hint, and
+		 * a site the trace never saw unblocked has none. */
+		if (found == 0 && nhist == 0) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				uint32_t g = wt[i];
 
@@ -859,7 +872,20 @@ build_candidates(struct build *b)
 				}
 			}
 		}
-		if (found == 0) {
+		/* A mutex nobody is seen to hold: a goroutine blocked on
+		 * another mutex may hold it (lock-order inversion). */
+		if (found == 0 && nhist == 0 && R->kind == GX_RES_MUTEX) {
+			for (size_t m = 0; m < nmutex_waiters; m++) {
+				uint32_t g = mutex_waiters[m];
+
+				if (!candidate(w, g, (uint32_t)r))
+					continue;
+				add_xedge(b, g, (uint32_t)r, GX_EVID_OTHER_LOCK, GX_STRENGTH_WEAK, 1,
+				          GX_TIME_NONE);
+				found++;
+			}
+		}
+		if (found == 0 && nhist == 0) {
 			for (uint32_t i = 0; i < R->nwaiters; i++)
 				if (!w->gw[wt[i]].possible_timer)
 					all_timer = false;
@@ -890,6 +916,7 @@ build_candidates(struct build *b)
 	free(hist);
 	free(rw_unknown_w);
 	free(rw_unknown_r);
+	free(mutex_waiters);
 }
 
 /* Dependencies, deduplicated (a key may be found twice for one resource). */
@@ -1564,6 +1591,9 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 		break;
 	case GX_EVID_RW_WRITER:
 		gx_buf_puts(out, "waits to write-lock it: new readers queue behind a pending writer");
+		break;
+	case GX_EVID_OTHER_LOCK:
+		gx_buf_puts(out, "is blocked on another mutex and may hold this one (lock-order inversion)");
 		break;
 	case GX_EVID_RW_READER:
 		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");

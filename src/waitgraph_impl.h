@@ -29,6 +29,10 @@ enum gx_res_kind gx_wg_res_kind(enum gx_wait_kind k);
 bool gx_wg_user_frame(const struct gx_store *s, const struct gx_frame_rec *f);
 /* go/defer wrapper frames ("main.main.gowrap1") that level-1 tracebacks hide. */
 bool gx_wg_wrapper_frame(const struct gx_store *s, const struct gx_frame_rec *f);
+/* The same, plus the pre-Go-1.22 "caller.funcN" wrapper of a go statement
+ * (recognised by its file and line, those of g's created-by frame). */
+bool gx_wg_go_wrapper(const struct gx_store *s, const struct gx_goroutine_rec *g,
+                      const struct gx_frame_rec *f);
 
 /* The fingerprint of the stuck goroutines idx[0..n). */
 void gx_wg_fingerprint(const struct gx_store *s, const struct gx_wg_goroutine *gw,

@@ -126,6 +126,7 @@ enum gx_evidence {
 	GX_EVID_RW_READER,    /* a blocked reader called from user code that may hold a read lock */
 	GX_EVID_HISTORY,      /* trace: it unblocked goroutines waiting at this site before */
 	GX_EVID_RUNTIME,      /* trace: the runtime (timer, poller) unblocked this site before */
+	GX_EVID_OTHER_LOCK,   /* blocked on another mutex: may hold this one (lock-order inversion) */
 	GX_EVID_COUNT
 };
 
