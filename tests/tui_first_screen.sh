@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 
-dump=$top_srcdir/samples/02-abba-mutex/go1.26/debug2.txt
+dump=$top_srcdir/tests/data/tui/abba-debug2.txt
 tmux_need_file "$dump"
 cp "$dump" "$GX_TMP/debug2.txt"
 cd "$GX_TMP" || fail "cd"

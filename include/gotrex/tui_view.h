@@ -45,6 +45,7 @@ struct tui_glyphs {
 	const char *ellipsis;    /* truncated text "…" or "~" */
 	const char *ge;          /* "≥" or ">=" */
 	const char *bullet;      /* status separator "·" or "|" */
+	const char *marker;      /* focused pane, top user frame: "▶" or ">" */
 };
 
 /* ------------------------------------------------------------------ */

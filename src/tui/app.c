@@ -545,7 +545,6 @@ gx_tui_run(const struct gx_tui_opts *o, const struct gx_store *s,
 	gx_set_fatal_cleanup(restore_terminal);
 	cbreak();
 	noecho();
-	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);

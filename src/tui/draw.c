@@ -19,6 +19,7 @@ const struct tui_glyphs tui_glyphs_utf8 = {
 	.ellipsis = "\xe2\x80\xa6",   /* … */
 	.ge = "\xe2\x89\xa5",         /* ≥ */
 	.bullet = "\xc2\xb7",         /* · */
+	.marker = "\xe2\x96\xb6",     /* ▶ */
 };
 
 const struct tui_glyphs tui_glyphs_ascii = {
@@ -29,6 +30,7 @@ const struct tui_glyphs tui_glyphs_ascii = {
 	.ellipsis = "~",
 	.ge = ">=",
 	.bullet = "|",
+	.marker = ">",
 };
 
 static attr_t

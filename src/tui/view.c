@@ -267,8 +267,17 @@ tui_view_draw(struct tui_view *v, struct tui_screen *scr)
 	clamp(v);
 	tui_line_init(&l, scr, y++, v->x, v->width);
 	l.sel_role = (int)tr;  /* the whole bar in the title colours */
+	/* focus shows in the text too, for NO_COLOR and mono terminals */
+	tui_line_lit(&l, tr, v->focused ? v->ctx->glyphs->marker : " ");
 	if (v->ops->title != NULL)
 		v->ops->title(v, &l);
+	rows = tui_view_body_rows(v);
+	if (!has_cursor(v) && v->lines > (size_t)rows && rows > 0) {
+		size_t last = v->top + (size_t)rows;
+
+		tui_line_printf(&l, tr, "  [%zu-%zu/%zu]", v->top + 1,
+		                last < v->lines ? last : v->lines, v->lines);
+	}
 	tui_line_fill(&l, tr);
 	if (v->ops->draw_header != NULL && y < v->y + v->height) {
 		tui_line_init(&l, scr, y++, v->x, v->width);
@@ -276,7 +285,6 @@ tui_view_draw(struct tui_view *v, struct tui_screen *scr)
 		v->ops->draw_header(v, &l);
 		tui_line_fill(&l, TUI_ROLE_HEADER);
 	}
-	rows = tui_view_body_rows(v);
 	for (r = 0; r < rows; r++, y++) {
 		size_t line = v->top + (size_t)r;
 

@@ -269,7 +269,6 @@ glist_open(struct tui_view *v)
 	struct glist *gl = v->priv;
 	const struct gx_store *s = v->ctx->store;
 	size_t i;
-	uint64_t maxcount = 1;
 	int rw = REASON_MIN;
 
 	gl->s = s;
@@ -293,12 +292,9 @@ glist_open(struct tui_view *v)
 
 		if (w > rw)
 			rw = w;
-		if (g->count > maxcount)
-			maxcount = g->count;
 	}
 	gl->reasonw = rw > REASON_MAX ? REASON_MAX : rw;
 	gl->countw = 0;
-	(void)maxcount;
 	sort_rows(gl);
 	v->lines = gl->n;
 	glist_select(v);
@@ -332,8 +328,8 @@ toggle_group(struct tui_view *v)
 			if (gl->groups.v[i].goroutines > maxg)
 				maxg = gl->groups.v[i].goroutines;
 		gl->countw = digits(maxg) + 1;
-		if (gl->countw < 5)
-			gl->countw = 5;
+		if (gl->countw < 6)
+			gl->countw = 6;  /* "COUNT" and the sort arrow */
 	}
 	gl->grouped = !gl->grouped;
 	tui_ctx_message(v->ctx, gl->grouped ? "grouped: %zu stacks" : "ungrouped: %zu goroutines",

@@ -126,8 +126,11 @@ stack_title(struct tui_view *v, struct tui_line *l)
 	else
 		tui_line_printf(l, TUI_ROLE_TITLE, " Stack of goroutine %llu",
 		                (unsigned long long)sv->g->id);
-	tui_line_printf(l, TUI_ROLE_TITLE, "  %zu frames",
-	                gx_store_stack_depth(v->ctx->store, sv->g->stack));
+	{
+		size_t depth = gx_store_stack_depth(v->ctx->store, sv->g->stack);
+
+		tui_line_printf(l, TUI_ROLE_TITLE, "  %zu frame%s", depth, depth == 1 ? "" : "s");
+	}
 }
 
 static void
@@ -164,7 +167,7 @@ draw_header(struct tui_view *v, struct tui_line *l)
 	}
 	tui_format_wait(&b, g->wait_ns, g->flags, v->ctx);
 	if (b.len > 0)
-		tui_line_printf(l, TUI_ROLE_DEFAULT, "  waiting %s", b.data);
+		tui_line_printf(l, TUI_ROLE_DEFAULT, " for %s", b.data);
 	gx_buf_free(&b);
 	if (g->flags & GX_G_LOCKED)
 		tui_line_lit(l, TUI_ROLE_DIM, "  locked to thread");
@@ -257,7 +260,8 @@ stack_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 		enum tui_role r = (f->flags & GX_FRAME_RUNTIME) ? TUI_ROLE_RUNTIME_FRAME
 		                  : f == sv->top ? TUI_ROLE_TOP_FRAME : TUI_ROLE_USER_FRAME;
 
-		tui_line_lit(l, TUI_ROLE_DEFAULT, f == sv->top ? " >" : "  ");
+		tui_line_lit(l, TUI_ROLE_TOP_FRAME, " ");
+		tui_line_lit(l, TUI_ROLE_TOP_FRAME, f == sv->top ? v->ctx->glyphs->marker : " ");
 		str = gx_store_str(s, f->func, &len);
 		tui_line_text(l, r, str, len);
 		str = gx_store_str(s, f->args, &len);
