@@ -278,6 +278,13 @@ struct gx_builder {
 	uint64_t key_gid;
 
 	struct spill spans, events, pspans;
+	/* Per goroutine (builder index): start of its last span, and whether
+	 * its spans came in start order, so that a goroutine with more spans
+	 * than the budget can be streamed instead of gathered in memory. */
+	int64_t *g_last_start;
+	uint8_t *g_unsorted;
+	size_t g_track_cap;
+	bool spans_untracked;       /* a span came before its goroutine */
 	int64_t last_event_ns;
 	uint64_t events_out_of_order;
 
@@ -419,6 +426,8 @@ gx_builder_free(struct gx_builder *b)
 	spill_free(&b->spans);
 	spill_free(&b->events);
 	spill_free(&b->pspans);
+	free(b->g_last_start);
+	free(b->g_unsorted);
 	free(b->diags);
 	free(b);
 }
@@ -571,6 +580,24 @@ gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
 	struct gx_span_rec r = *s;
 
 	memset(r.reserved, 0, sizeof(r.reserved));
+	if (r.g < b->ng) {
+		if (r.g >= b->g_track_cap) {
+			size_t old = b->g_track_cap, cap = old;
+
+			gx_grow(&b->g_last_start, &cap, b->ng, sizeof(*b->g_last_start));
+			cap = old;
+			gx_grow(&b->g_unsorted, &cap, b->ng, sizeof(*b->g_unsorted));
+			memset(b->g_unsorted + old, 0, cap - old);
+			for (; old < cap; old++)
+				b->g_last_start[old] = INT64_MIN;
+			b->g_track_cap = cap;
+		}
+		if (r.start_ns < b->g_last_start[r.g])
+			b->g_unsorted[r.g] = 1;
+		b->g_last_start[r.g] = r.start_ns;
+	} else {
+		b->spans_untracked = true;
+	}
 	spill_add(&b->spans, &r);
 }
 
@@ -742,6 +769,32 @@ span_gather_fn(void *ctx, const void *recs, size_t n)
 		sp->chunk[sp->cursor[g]] = s[i];
 		sp->chunk[sp->cursor[g]].g = g;
 		sp->cursor[g]++;
+	}
+}
+
+/* One goroutine's spans, already in order, written as they come. */
+struct span_stream {
+	struct writer *w;
+	const uint32_t *newidx;
+	size_t ng;
+	uint32_t g;                 /* sorted index */
+};
+
+static void
+span_stream_fn(void *ctx, const void *recs, size_t n)
+{
+	struct span_stream *ss = ctx;
+	const struct gx_span_rec *s = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct gx_span_rec r;
+
+		if (s[i].g >= ss->ng || ss->newidx[s[i].g] != ss->g)
+			continue;
+		r = s[i];
+		r.g = ss->g;
+		wr_put(ss->w, &r, sizeof(r));
 	}
 }
 
@@ -1028,6 +1081,17 @@ gx_builder_write(struct gx_builder *b, const char *path,
 				g1++;
 			n = (size_t)(first[g1] - first[g0]);
 			if (n == 0) {
+				g0 = g1;
+				continue;
+			}
+			if (n > gx_store_span_budget && g1 == g0 + 1 && !b->spans_untracked &&
+			    order[g0] < b->g_track_cap && !b->g_unsorted[order[g0]]) {
+				/* One goroutine over the budget, its spans in order:
+				 * stream them instead of holding them. */
+				struct span_stream ss = { &w, newidx, ng, (uint32_t)g0 };
+
+				if ((e = spill_each(&b->spans, blk, span_stream_fn, &ss)) != 0)
+					goto spill_error;
 				g0 = g1;
 				continue;
 			}

@@ -596,6 +596,80 @@ test_many_spans(void **state)
 	free(path);
 }
 
+/* Goroutines with more spans than the budget: streamed when their spans
+ * came in order, gathered and sorted when not; a span given before its
+ * goroutine existed disables streaming but is kept. */
+static void
+test_big_goroutines(void **state)
+{
+	char *path = tpath("big.gxi");
+	size_t saved = gx_store_span_budget;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		struct gx_builder *b = gx_builder_new(tmpdir);
+		struct gx_diag d = {0};
+		struct gx_store *s;
+		const struct gx_span_rec *sp;
+		struct gx_span_rec r;
+		size_t i, n;
+		struct gx_goroutine_rec g;
+
+		memset(&r, 0, sizeof(r));
+		if (round == 1) {
+			/* a span for goroutine index 2 before it is added */
+			r.g = 2;
+			r.start_ns = 5;
+			gx_builder_span(b, &r);
+		}
+		g = grec(30);
+		gx_builder_goroutine(b, &g); /* index 0: in order */
+		g = grec(20);
+		gx_builder_goroutine(b, &g); /* index 1: out of order */
+		g = grec(10);
+		gx_builder_goroutine(b, &g); /* index 2: small */
+		for (i = 0; i < 3000; i++) {
+			r.g = 0;
+			r.start_ns = (int64_t)i;
+			r.stack = (gx_stack)i;
+			gx_builder_span(b, &r);
+			r.g = 1;
+			r.start_ns = (int64_t)(3000 - i);
+			gx_builder_span(b, &r);
+		}
+		r.g = 2;
+		r.start_ns = 1;
+		gx_builder_span(b, &r);
+		gx_store_span_budget = 1000;
+		assert_int_equal(gx_builder_write(b, path, NULL, "t", &d), 0);
+		gx_store_span_budget = saved;
+		gx_builder_free(b);
+		s = gx_store_open(path, &d);
+		assert_non_null(s);
+		/* sorted by id: 10, 20, 30 */
+		sp = gx_store_spans(s, 0, &n);
+		assert_int_equal(n, round == 1 ? 2 : 1);
+		assert_int_equal(sp[0].start_ns, 1);
+		sp = gx_store_spans(s, 1, &n);
+		assert_int_equal(n, 3000);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(sp[i].start_ns, (int64_t)i + 1);
+			assert_int_equal(sp[i].g, 1);
+		}
+		sp = gx_store_spans(s, 2, &n);
+		assert_int_equal(n, 3000);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(sp[i].start_ns, (int64_t)i);
+			assert_int_equal(sp[i].stack, i);
+			assert_int_equal(sp[i].g, 2);
+		}
+		gx_store_close(s);
+		assert_int_equal(d.n, 0);
+	}
+	free(path);
+}
+
 static void
 test_events_order(void **state)
 {
@@ -916,6 +990,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_many_spans),
+		cmocka_unit_test(test_big_goroutines),
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_bad_goroutine_indexes),
 		cmocka_unit_test(test_empty_store),
