@@ -1254,6 +1254,10 @@ read_generation_126(struct gx_t2_reader *r, struct gx_t2_gen *g, struct gx_t2_er
 			first = false;
 		}
 		if (rc == RB_EOF) {
+			/* Like Go, a generation without event batches that
+			 * ends at EOF is taken for the end of the trace; we
+			 * still say that its bytes were dropped. */
+			r->dropped = rd_off(r) - g->start_off;
 			if (g->nms != 0) {
 				seterr(err, rd_off(r), "incomplete generation found; trace likely truncated "
 				       "(%llu bytes of generation %llu lost)",

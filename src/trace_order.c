@@ -1084,6 +1084,7 @@ struct gx_trace_reader {
 	bool perr_trunc;
 
 	struct gx_trace_stats st;
+	struct gx_diag *d;      /* of the current call */
 };
 
 int
@@ -1418,6 +1419,15 @@ read_event(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 		if (rc == 0) {
 			r->done = true;
 			r->final_rc = 0;
+			if (r->rd.dropped > 0) {
+				r->st.truncated = true;
+				r->st.lost_bytes = r->rd.dropped;
+				gx_diag_add(r->d, GX_WARNING, gx_input_name(r->in), GX_NOWHERE,
+				            r->gen.start_off, "trace is truncated: it ends in generation %"
+				            PRIu64 " before any of its events; kept %" PRIu64
+				            " complete generation(s), lost the last %" PRIu64 " bytes",
+				            r->gen.gen, r->st.generations, r->rd.dropped);
+			}
 			r->syncs++;
 			make_sync(ev, NULL, r->last_ts, r->syncs);
 			return 1;
@@ -1546,6 +1556,7 @@ gx_trace_reader_next(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_dia
 		return r->final_rc;
 	err.off = GX_NOWHERE;
 	err.msg[0] = '\0';
+	r->d = d;
 	rc = read_event(r, ev, &err);
 	if (rc == 1 && validate_ids(ev, &err) < 0)
 		rc = -1;

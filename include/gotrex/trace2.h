@@ -225,6 +225,8 @@ struct gx_t2_reader {
 	struct gx_t2_batch spill;
 	uint8_t *spill_block;
 	bool read_any;        /* a generation was returned */
+	uint64_t dropped;     /* Go 1.26: bytes of an unfinished generation
+	                         without event batches, dropped at the end */
 	bool spill_err;       /* a read error follows the generation just read */
 	struct gx_t2_err spill_error;
 };
