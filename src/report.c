@@ -70,7 +70,8 @@ edge_to(const struct gx_waitgraph *w, uint32_t r, uint32_t g)
 	const struct gx_wg_edge *best = NULL;
 
 	for (size_t i = 0; i < n; i++)
-		if (e[i].g == g && (best == NULL || e[i].strength < best->strength))
+		if (e[i].g == g && (best == NULL || e[i].strength < best->strength ||
+		                    (e[i].strength == best->strength && e[i].evidence < best->evidence)))
 			best = &e[i];
 	return best;
 }

@@ -507,7 +507,10 @@ candidate(const struct gx_waitgraph *w, uint32_t g, uint32_t r)
 
 	if (w->gw[g].resource == r || !w->alive[g])
 		return false;
-	if (R->nwaiters > 0 && same_site(w, g, w->waiters[R->first_waiter]))
+	/* Blocked just like the waiters, on an object that is not known to
+	 * differ (two receivers of one channel): not a candidate. */
+	if (R->nwaiters > 0 && same_site(w, g, w->waiters[R->first_waiter]) &&
+	    (R->addr == 0 || w->gw[g].addr == 0 || w->gw[g].addr == R->addr))
 		return false;
 	return true;
 }

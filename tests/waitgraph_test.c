@@ -115,6 +115,285 @@ test_fingerprint_lines(void **state)
 	assert_string_equal(fc, "");
 }
 
+/* ------------------------------------------------------------------ */
+/* Hand-made dumps */
+
+struct loaded {
+	struct gx_store *s;
+	struct gx_waitgraph *w;
+};
+
+static struct loaded
+load(const char *name)
+{
+	struct loaded l;
+	struct gx_load_opts o = { .no_cache = true };
+	struct gx_diag d = { 0 };
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/tests/data/waitgraph/%s", top ? top : ".", name);
+	l.s = gx_load(path, &o, &d);
+	if (l.s == NULL)
+		gx_diag_print(&d, stderr);
+	assert_non_null(l.s);
+	gx_diag_clear(&d);
+	l.w = gx_waitgraph_build(l.s);
+	return l;
+}
+
+static void
+unload(struct loaded *l)
+{
+	gx_waitgraph_free(l->w);
+	gx_store_close(l->s);
+}
+
+static const struct gx_wg_goroutine *
+wgid(const struct loaded *l, uint64_t id)
+{
+	uint32_t g = gx_store_find_goroutine(l->s, id);
+
+	assert_true(g != GX_NONE32);
+	return gx_wg_goroutine(l->w, g);
+}
+
+/* The strongest edge of id's resource to releaser rid (the object itself
+ * before a container), or NULL. */
+static const struct gx_wg_edge *
+edge(const struct loaded *l, uint64_t id, uint64_t rid)
+{
+	const struct gx_wg_goroutine *x = wgid(l, id);
+	uint32_t rg = gx_store_find_goroutine(l->s, rid);
+	size_t n;
+	const struct gx_wg_edge *e = gx_wg_edges(l->w, x->resource, &n);
+
+	const struct gx_wg_edge *best = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (e[i].g == rg && (best == NULL || e[i].strength < best->strength ||
+		                     (e[i].strength == best->strength && e[i].evidence < best->evidence)))
+			best = &e[i];
+	return best;
+}
+
+static uint64_t
+id_of(const struct loaded *l, uint32_t g)
+{
+	return gx_store_goroutine(l->s, g)->id;
+}
+
+static void
+test_arg_cycle(void **state)
+{
+	struct loaded l = load("arg_cycle.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_true(wgid(&l, 10)->addr == 0xc000010040ULL);
+	assert_int_equal(wgid(&l, 10)->addr_src, GX_ADDR_RECEIVER);
+	assert_int_equal(wgid(&l, 10)->kind, GX_WAIT_MUTEX);
+	/* G11 passes the mutex G10 waits for: the object itself. */
+	e = edge(&l, 10, 11);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_ARG);
+	assert_int_equal(e->strength, GX_STRENGTH_INFERRED);
+	assert_true(e->value == 0xc000010040ULL);
+	assert_null(edge(&l, 10, 1)); /* main passes nothing */
+	assert_int_equal(dl->nstuck, 2);
+	assert_int_equal(wgid(&l, 10)->status, GX_WG_STUCK);
+	assert_int_equal(wgid(&l, 10)->proof, GX_PROOF_RELEASERS_STUCK);
+	assert_int_equal(wgid(&l, 1)->status, GX_WG_LIVE);
+	assert_int_equal(dl->ncycles, 1);
+	assert_int_equal(dl->cycles[0].count, 2);
+	assert_false(dl->cycles[0].weak);
+	assert_int_equal(id_of(&l, dl->cycle_members[0]), 10);
+	assert_int_equal(id_of(&l, dl->cycle_members[1]), 11);
+	assert_int_equal(strlen(dl->fingerprint), GX_FINGERPRINT_LEN);
+	unload(&l);
+}
+
+static void
+test_fingerprint_stable(void **state)
+{
+	struct loaded a = load("arg_cycle.txt"), b = load("arg_cycle_rerun.txt");
+	struct loaded c = load("wg_gone.txt");
+
+	(void)state;
+	/* Other ids, addresses, lines, order and counts: same hang. */
+	assert_int_equal(gx_wg_deadlock(b.w)->nstuck, 3);
+	assert_string_equal(gx_wg_deadlock(a.w)->fingerprint, gx_wg_deadlock(b.w)->fingerprint);
+	/* Another hang: another fingerprint. */
+	assert_string_not_equal(gx_wg_deadlock(a.w)->fingerprint, gx_wg_deadlock(c.w)->fingerprint);
+	unload(&a);
+	unload(&b);
+	unload(&c);
+}
+
+static void
+test_chan_live_producer(void **state)
+{
+	struct loaded l = load("chan_live.txt");
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_int_equal(wgid(&l, 5)->kind, GX_WAIT_CHAN_RECV);
+	assert_true(wgid(&l, 5)->addr == 0xc000020000ULL);
+	assert_int_equal(wgid(&l, 5)->addr_src, GX_ADDR_ARG);
+	e = edge(&l, 5, 6);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_ARG);
+	assert_int_equal(wgid(&l, 5)->status, GX_WG_RELEASABLE);
+	assert_false(gx_wg_deadlock(l.w)->found);
+	unload(&l);
+}
+
+static void
+test_permanent(void **state)
+{
+	struct loaded l = load("permanent.txt");
+
+	(void)state;
+	assert_int_equal(wgid(&l, 7)->kind, GX_WAIT_NIL_CHAN);
+	assert_int_equal(wgid(&l, 7)->proof, GX_PROOF_PERMANENT);
+	assert_int_equal(wgid(&l, 8)->kind, GX_WAIT_SELECT_NONE);
+	assert_int_equal(wgid(&l, 8)->proof, GX_PROOF_PERMANENT);
+	assert_true(gx_wg_proof_is_proven(GX_PROOF_PERMANENT));
+	assert_int_equal(gx_wg_deadlock(l.w)->nstuck, 2);
+	assert_int_equal(gx_wg_deadlock(l.w)->ncycles, 0);
+	unload(&l);
+}
+
+static void
+test_waitgroup_child(void **state)
+{
+	struct loaded l = load("wg_child.txt"), m = load("wg_gone.txt");
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_int_equal(wgid(&l, 1)->kind, GX_WAIT_WAITGROUP);
+	assert_true(wgid(&l, 1)->addr == 0xc000030000ULL);
+	e = edge(&l, 1, 20);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_CHILD);
+	assert_int_equal(wgid(&l, 1)->status, GX_WG_RELEASABLE);
+	assert_false(gx_wg_deadlock(l.w)->found);
+	/* The worker that would call Done is gone; another child of main
+	 * (not started by the waiting function) does not count. */
+	assert_null(edge(&m, 1, 21));
+	assert_int_equal(wgid(&m, 1)->status, GX_WG_STUCK);
+	assert_int_equal(wgid(&m, 1)->proof, GX_PROOF_NO_RELEASER);
+	unload(&l);
+	unload(&m);
+}
+
+static void
+test_possible_timer(void **state)
+{
+	struct loaded l = load("timer.txt");
+
+	(void)state;
+	assert_true(wgid(&l, 3)->possible_timer);
+	assert_int_equal(wgid(&l, 3)->status, GX_WG_UNDETERMINED);
+	assert_false(gx_wg_deadlock(l.w)->found);
+	assert_int_equal(gx_wg_deadlock(l.w)->nundetermined, 1);
+	unload(&l);
+}
+
+static void
+test_runtime_deadlock(void **state)
+{
+	struct loaded l = load("fatal.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_true(dl->runtime_reported);
+	assert_int_equal(dl->nstuck, 2);
+	assert_int_equal(wgid(&l, 1)->proof, GX_PROOF_RUNTIME_DEADLOCK);
+	assert_int_equal(wgid(&l, 2)->proof, GX_PROOF_RUNTIME_DEADLOCK);
+	assert_true(gx_wg_proof_is_proven(GX_PROOF_RUNTIME_DEADLOCK));
+	unload(&l);
+}
+
+static void
+test_rwmutex(void **state)
+{
+	struct loaded l = load("rwmutex.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	/* readerSem at rw+12, writerSem at rw+8: one RWMutex at 0x60e5e0. */
+	assert_true(wgid(&l, 8)->addr == 0x60e5e0);
+	assert_true(wgid(&l, 10)->addr == 0x60e5e0);
+	assert_true(wgid(&l, 11)->addr == 0x60e5e0);
+	assert_int_equal(wgid(&l, 11)->kind, GX_WAIT_WLOCK);
+	e = edge(&l, 8, 11);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_RW_WRITER);
+	/* Only the reader with a user caller may hold a read lock. */
+	e = edge(&l, 11, 10);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_RW_READER);
+	assert_null(edge(&l, 11, 8));
+	assert_int_equal(dl->nstuck, 3);
+	assert_int_equal(dl->ncycles, 1);
+	assert_int_equal(dl->cycles[0].count, 2);
+	assert_int_equal(id_of(&l, dl->cycle_members[0]), 10);
+	assert_int_equal(id_of(&l, dl->cycle_members[1]), 11);
+	unload(&l);
+}
+
+static void
+test_container(void **state)
+{
+	struct loaded l = load("container.txt");
+	const struct gx_wg_edge *e;
+	struct gx_buf b = { 0 };
+
+	(void)state;
+	e = edge(&l, 4, 5);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_CONTAINER);
+	assert_true(e->value == 0xc000050000ULL);
+	assert_int_equal(wgid(&l, 4)->status, GX_WG_RELEASABLE);
+	gx_wg_describe_edge(l.w, e, &b, false);
+	assert_non_null(strstr(b.data, "G5 passes 0xc000050000 in main.(*S).update"));
+	assert_non_null(strstr(b.data, "inferred"));
+	gx_buf_free(&b);
+	unload(&l);
+}
+
+static void
+test_report_formats(void **state)
+{
+	struct loaded l = load("arg_cycle.txt");
+	struct gx_report_input in = { .name = "arg\x1b[31m.txt", .w = l.w };
+	struct gx_report_opts o = { .format = GX_REPORT_TEXT };
+	struct gx_buf b = { 0 };
+
+	(void)state;
+	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "G10 waits for mutex 0xc000010040 in main.transfer, held by G11"));
+	assert_null(strchr(b.data, '\x1b')); /* the name is escaped */
+	gx_buf_reset(&b);
+	o.format = GX_REPORT_JSON;
+	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "\"deadlock\": true"));
+	assert_non_null(strstr(b.data, "\"stuck\": [10, 11]"));
+	assert_non_null(strstr(b.data, "\"cycles\": [[10, 11]]"));
+	gx_buf_reset(&b);
+	o.format = GX_REPORT_OPENMETRICS;
+	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "gotrex_stuck_goroutines{file=\"arg\\\\x1b[31m.txt\"} 2\n"));
+	assert_non_null(strstr(b.data, "reason=\"sync.Mutex.Lock\"} 2\n"));
+	assert_true(b.len > 6 && strcmp(b.data + b.len - 6, "# EOF\n") == 0);
+	assert_true(gx_report_any_deadlock(&in, 1));
+	gx_buf_free(&b);
+	unload(&l);
+}
+
 int
 main(void)
 {
@@ -123,6 +402,16 @@ main(void)
 		cmocka_unit_test(test_args_odd),
 		cmocka_unit_test(test_fingerprint_func),
 		cmocka_unit_test(test_fingerprint_lines),
+		cmocka_unit_test(test_arg_cycle),
+		cmocka_unit_test(test_fingerprint_stable),
+		cmocka_unit_test(test_chan_live_producer),
+		cmocka_unit_test(test_permanent),
+		cmocka_unit_test(test_waitgroup_child),
+		cmocka_unit_test(test_possible_timer),
+		cmocka_unit_test(test_runtime_deadlock),
+		cmocka_unit_test(test_rwmutex),
+		cmocka_unit_test(test_container),
+		cmocka_unit_test(test_report_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
