@@ -215,8 +215,12 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			else
 				gx_buf_puts(out, "  which waits for ");
 			gx_wg_describe_resource(w, x->resource, out, ascii);
-			gx_buf_puts(out, " in ");
-			gx_wg_describe_site(w, g, out, ascii);
+			if (gx_wg_resource(w, x->resource) != NULL &&
+			    gx_wg_resource(w, x->resource)->addr != 0) {
+				/* Address-less resources already name the site. */
+				gx_buf_puts(out, " in ");
+				gx_wg_describe_site(w, g, out, ascii);
+			}
 			gx_buf_printf(out, ", %s G%" PRIu64, release_verb(w, x->resource),
 			              grec(w, next)->id);
 			if (e != NULL) {
