@@ -761,6 +761,17 @@ find_prefixed_header(struct parser *p, const char *raw, size_t rawn, const char 
 
 static void block_line(struct parser *p, const char *c, size_t n);
 
+/* The file line c[0..n) directly follows the frame's function line:
+ * make raw cover both. */
+static void
+extend_raw(struct gx_dump_frame *f, const char *c, size_t n)
+{
+	const char *e = f->raw.p + f->raw.n;
+
+	if (f->raw.p != NULL && (c == e + 1 || (c == e + 2 && e[0] == '\r')))
+		f->raw.n = (size_t)(c + n - f->raw.p);
+}
+
 /* Lines with a place in a goroutine block (besides file lines). */
 static bool
 is_structural(const char *c, size_t n)
@@ -843,6 +854,8 @@ block_line(struct parser *p, const char *c, size_t n)
 		if (p->need == NEED_FILE || p->need == NEED_FILE_OPT) {
 			f = last_frame(p);
 			p->need = NEED_NONE;
+			if (f != NULL)
+				extend_raw(f, c, n);
 			if (f != NULL && !parse_file(c + k, n - k, f))
 				warn(p, p->lineno, "goroutine %llu: file line without \":LINE\"",
 				     (unsigned long long)p->g.id);
@@ -851,6 +864,7 @@ block_line(struct parser *p, const char *c, size_t n)
 		if (p->need == NEED_CB_FILE) {
 			f = p->in_anc ? &p->anc[p->nanc - 1].cb : &p->cb;
 			p->need = NEED_NONE;
+			extend_raw(f, c, n);
 			if (!parse_file(c + k, n - k, f))
 				warn(p, p->lineno, "goroutine %llu: file line without \":LINE\"",
 				     (unsigned long long)p->g.id);
@@ -915,12 +929,14 @@ block_line(struct parser *p, const char *c, size_t n)
 			nn = i - 14;
 		}
 		cb->func = txt(name, nn);
+		cb->raw = txt(c, n);
 		p->need = NEED_CB_FILE;
 		return;
 	}
 	if (is_elision(c, n, &v)) {
 		f = push_frame(p);
 		f->func = txt(c, n);
+		f->raw = txt(c, n);
 		f->elided = v;
 		f->flags = GX_DUMP_FRAME_ELIDED;
 		return;
@@ -944,6 +960,7 @@ block_line(struct parser *p, const char *c, size_t n)
 	if (STARTS(c, n, "non-Go function")) {
 		f = push_frame(p);
 		f->func = txt(c, 15);
+		f->raw = txt(c, n);
 		f->flags = GX_DUMP_FRAME_CGO | GX_DUMP_FRAME_NO_FILE;
 		if (n > 15 && STARTS(c + 15, n - 15, " at pc=") &&
 		    all_hex0x(c + 22, n - 22, &v)) {
@@ -964,6 +981,7 @@ block_line(struct parser *p, const char *c, size_t n)
 			f = push_frame(p);
 			tmp.source_line = f->source_line;
 			tmp.flags |= GX_DUMP_FRAME_NO_FILE;
+			tmp.raw = txt(c, n);
 			*f = tmp;
 			p->need = NEED_FILE;
 			return;

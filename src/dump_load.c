@@ -9,6 +9,76 @@
 #include "gotrex/gofunc.h"
 #include "gotrex/util.h"
 
+/* A front cache from text in the input buffer to builder ids, so that text
+ * seen before (the same frame printed in many goroutines, or many times in
+ * one recursion) is interned once. Keys point into the slurped input,
+ * which outlives the load; open addressing, hashes kept for growth. */
+struct cent {
+	uint64_t h;    /* 0: empty */
+	const char *p;
+	size_t n;
+	uint32_t tag;  /* frame flags; 0 for strings */
+	uint32_t id;
+};
+
+struct cache {
+	struct cent *v;
+	size_t cap, n; /* cap is a power of two */
+};
+
+static uint64_t
+fast_hash(const char *p, size_t n, uint64_t seed)
+{
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL), w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	if (n > 0)
+		memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h | 1; /* never 0 */
+}
+
+static struct cent *
+cache_slot(struct cache *c, uint64_t h, const char *p, size_t n, uint32_t tag)
+{
+	size_t i;
+
+	if (c->cap == 0 || (c->n + 1) * 2 > c->cap) {
+		struct cache g;
+		size_t k;
+
+		g.cap = c->cap == 0 ? 1024 : c->cap * 2;
+		g.n = c->n;
+		g.v = xcalloc(g.cap, sizeof(*g.v));
+		for (k = 0; k < c->cap; k++) {
+			struct cent *e = &c->v[k];
+
+			if (e->h == 0)
+				continue;
+			for (i = e->h & (g.cap - 1); g.v[i].h != 0; i = (i + 1) & (g.cap - 1))
+				;
+			g.v[i] = *e;
+		}
+		free(c->v);
+		*c = g;
+	}
+	for (i = h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		struct cent *e = &c->v[i];
+
+		if (e->h == 0 ||
+		    (e->h == h && e->n == n && e->tag == tag && memcmp(e->p, p, n) == 0))
+			return e;
+	}
+}
+
 struct load {
 	struct gx_builder *b;
 	struct gx_diag *d;
@@ -16,6 +86,8 @@ struct load {
 	uint32_t *ids;        /* frame ids of the stack being built (reused) */
 	size_t capids;
 	struct gx_buf scratch;
+	struct cache strs;    /* text → gx_str */
+	struct cache frames;  /* a frame's raw lines → frame id */
 	uint64_t duplicates;
 	uint64_t first_dup_line;
 	uint64_t first_dup_id;
@@ -30,18 +102,61 @@ clamp32(uint64_t v)
 static gx_str
 str(struct load *l, struct gx_dump_text t)
 {
-	return t.n > 0 ? gx_builder_str(l->b, t.p, t.n) : 0;
+	struct cent *e;
+	uint64_t h;
+
+	if (t.n == 0)
+		return 0;
+	h = fast_hash(t.p, t.n, 0);
+	e = cache_slot(&l->strs, h, t.p, t.n, 0);
+	if (e->h == 0) {
+		e->h = h;
+		e->p = t.p;
+		e->n = t.n;
+		e->id = gx_builder_str(l->b, t.p, t.n);
+		l->strs.n++;
+	}
+	return e->id;
+}
+
+static uint32_t frame_id_uncached(struct load *l, const struct gx_dump_frame *f);
+
+/* raw holds everything the frame was parsed from when it covers the file
+ * line (or there is none): then equal raw text means an equal frame. */
+static uint32_t
+frame_id(struct load *l, const struct gx_dump_frame *f)
+{
+	struct cent *e;
+	uint64_t h;
+
+	if (f->raw.n == 0 ||
+	    (!(f->flags & GX_DUMP_FRAME_NO_FILE) &&
+	     !(f->file.p >= f->raw.p && f->file.p + f->file.n <= f->raw.p + f->raw.n)))
+		return frame_id_uncached(l, f);
+	h = fast_hash(f->raw.p, f->raw.n, f->flags);
+	e = cache_slot(&l->frames, h, f->raw.p, f->raw.n, f->flags);
+	if (e->h == 0) {
+		e->h = h;
+		e->tag = f->flags;
+		e->p = f->raw.p;
+		e->n = f->raw.n;
+		e->id = frame_id_uncached(l, f);
+		l->frames.n++;
+	}
+	return e->id;
 }
 
 static uint32_t
-frame_id(struct load *l, const struct gx_dump_frame *f)
+frame_id_uncached(struct load *l, const struct gx_dump_frame *f)
 {
 	struct gx_frame_rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.func = str(l, f->func);
 	r.file = str(l, f->file);
-	r.args = str(l, f->args);
+	/* Long argument lists hold pointers and are mostly unique: going
+	 * through the front cache would only fill it. */
+	r.args = f->args.n > 24 ? gx_builder_str(l->b, f->args.p, f->args.n) : str(l, f->args);
 	r.line = clamp32(f->line);
 	r.pc = f->pc;
 	r.offset = clamp32(f->offset);
@@ -197,6 +312,8 @@ gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	meta->trailer = cstr_n(b, info.trailer, info.trailer_len);
 	gx_dump_info_free(&info);
 	gx_buf_free(&l.scratch);
+	free(l.strs.v);
+	free(l.frames.v);
 	free(l.ids);
 	free(text);
 	return n < 0 ? -1 : 0;

@@ -55,6 +55,9 @@ struct gx_dump_frame {
 	uint64_t pc, sp, fp;       /* level-2 extras, 0 when not printed */
 	uint64_t elided;           /* "...N frames elided...": N; otherwise 0 */
 	uint64_t source_line;      /* line of the function line in the input */
+	/* The frame as printed: its function line and, when it directly
+	 * follows (no log prefix, nothing in between), its file line. */
+	struct gx_dump_text raw;
 	uint32_t flags;            /* GX_DUMP_FRAME_* */
 };
 
