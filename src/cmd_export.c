@@ -27,9 +27,11 @@ usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: gotrex export FILE [--query EXPR] [--format text|folded|json]\n"
-	        "                          [-o OUT] [--force] [--no-cache]\n"
+	        "                          [--no-labels] [-o OUT] [--force] [--no-cache]\n"
 	        "Write the stacks of the goroutines of FILE that match EXPR (all without it):\n"
-	        "  text    Go's traceback syntax (as runtime.Stack and pprof debug=2 print it)\n"
+	        "  text    Go's traceback syntax (as runtime.Stack and pprof debug=2 print it;\n"
+	        "          pprof labels as Go 1.26 prints them with GODEBUG=tracebacklabels=1,\n"
+	        "          --no-labels leaves them out)\n"
 	        "  folded  folded stacks for flame graphs (outermost first, ';', count)\n"
 	        "  json    an array of goroutine objects with their stacks\n"
 	        "-o OUT writes OUT atomically (- is stdout, the default); an existing OUT\n"
@@ -86,6 +88,7 @@ gx_cmd_export(int argc, char **argv)
 	enum gx_export_format fmt = GX_EXPORT_TEXT;
 	const char *path = NULL, *expr = "", *outpath = NULL, *val;
 	bool force = false, opts = true;
+	unsigned flags = 0;
 	uint32_t *v = NULL;
 	size_t n = 0;
 	int i, rc = 0;
@@ -113,6 +116,8 @@ gx_cmd_export(int argc, char **argv)
 				return 2;
 			}
 			outpath = val;
+		} else if (opts && strcmp(a, "--no-labels") == 0) {
+			flags |= GX_EXPORT_NO_LABELS;
 		} else if (opts && strcmp(a, "--force") == 0) {
 			force = true;
 		} else if (opts && strcmp(a, "--no-cache") == 0) {
@@ -167,7 +172,7 @@ gx_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (outpath == NULL || strcmp(outpath, "-") == 0) {
-		if (gx_export(stdout, s, v, n, fmt) < 0 || fflush(stdout) != 0) {
+		if (gx_export(stdout, s, v, n, fmt, flags) < 0 || fflush(stdout) != 0) {
 			fprintf(stderr, "gotrex export: cannot write the output\n");
 			rc = 2;
 		}
@@ -178,7 +183,7 @@ gx_cmd_export(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (gx_export(ef.f, s, v, n, fmt) < 0) {
+	if (gx_export(ef.f, s, v, n, fmt, flags) < 0) {
 		gx_export_file_abort(&ef);
 		fprintf(stderr, "gotrex export: %s: write failed\n", outpath);
 		rc = 2;

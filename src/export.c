@@ -83,38 +83,60 @@ waits(const struct gx_goroutine_rec *r)
 	return r->state == GX_G_WAITING || r->state == GX_G_SYSCALL;
 }
 
-/* A label key or value as the Go 1.26 traceback prints it: bare when made
- * of [A-Za-z0-9./_] only, else Go-quoted. */
+/* A label key or value as the Go 1.26 runtime prints it (printquoted in
+ * runtime/print.go): double-quoted, \n \r \t \\ \" escaped, printable ASCII
+ * as is, other code points as \xNN, \uNNNN or \UNNNNNNNN; invalid UTF-8
+ * reads as U+FFFD, as Go's range over a string does. */
 static void
-label_token(struct gx_buf *out, const char *s)
+go_quoted(struct gx_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, n = strlen(s);
-	bool bare = n > 0;
+	size_t i = 0, n = strlen(s);
 
-	for (i = 0; i < n && bare; i++)
-		bare = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-		       (p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == '/' || p[i] == '_';
-	if (bare) {
-		gx_buf_append(out, s, n);
-		return;
-	}
 	gx_buf_putc(out, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = p[i];
+	while (i < n) {
+		uint32_t c = p[i];
+		size_t len = 1, k;
 
-		if (c == '"' || c == '\\') {
+		if (c >= 0x80) {
+			uint32_t min;
+
+			len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+			min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+			if (len == 0 || i + len > n) {
+				c = 0xfffd;
+				len = 1;
+			} else {
+				c &= 0x3f >> (len - 1);
+				for (k = 1; k < len; k++) {
+					if ((p[i + k] & 0xc0) != 0x80)
+						break;
+					c = (c << 6) | (p[i + k] & 0x3f);
+				}
+				if (k < len || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+					c = 0xfffd;
+					len = 1;
+				}
+			}
+		}
+		i += len;
+		if (c == '\n')
+			gx_buf_puts(out, "\\n");
+		else if (c == '\r')
+			gx_buf_puts(out, "\\r");
+		else if (c == '\t')
+			gx_buf_puts(out, "\\t");
+		else if (c == '\\' || c == '"') {
 			gx_buf_putc(out, '\\');
 			gx_buf_putc(out, (char)c);
-		} else if (c == '\n') {
-			gx_buf_puts(out, "\\n");
-		} else if (c == '\t') {
-			gx_buf_puts(out, "\\t");
-		} else if (c < 0x20 || c >= 0x7f) {
-			gx_buf_printf(out, "\\x%02x", c);
-		} else {
+		} else if (c >= ' ' && c <= '~')
 			gx_buf_putc(out, (char)c);
-		}
+		else if (c < 127)
+			gx_buf_printf(out, "\\x%02x", (unsigned)c);
+		else if (c < 0x10000)
+			gx_buf_printf(out, "\\u%04x", (unsigned)c);
+		else
+			gx_buf_printf(out, "\\U%08x", (unsigned)c);
 	}
 	gx_buf_putc(out, '"');
 }
@@ -150,7 +172,8 @@ created_by_frame(const struct gx_store *s, const struct gx_goroutine_rec *r)
 }
 
 void
-gx_export_goroutine_text(struct gx_buf *out, const struct gx_store *s, uint32_t g)
+gx_export_goroutine_text(struct gx_buf *out, const struct gx_store *s, uint32_t g,
+                         unsigned flags)
 {
 	const struct gx_goroutine_rec *r = gx_store_goroutine(s, g);
 	const struct gx_frame_rec *cb;
@@ -166,25 +189,25 @@ gx_export_goroutine_text(struct gx_buf *out, const struct gx_store *s, uint32_t 
 		gx_buf_printf(out, ", %" PRId64 " minutes", r->wait_ns / MINUTE_NS);
 	if (r->flags & GX_G_LOCKED)
 		gx_buf_puts(out, ", locked to thread");
-	gx_buf_putc(out, ']');
-	if (r->labels != 0) {
+	if (r->labels != 0 && !(flags & GX_EXPORT_NO_LABELS)) {
 		const char *t = gx_store_str(s, r->labels, &n);
 		struct gx_label *v;
 		size_t nl = gx_labels_split(t, n, &v);
 
 		if (nl > 0) {
-			gx_buf_puts(out, " {");
+			gx_buf_puts(out, " labels:{");
 			for (i = 0; i < nl; i++) {
 				if (i > 0)
 					gx_buf_puts(out, ", ");
-				label_token(out, v[i].key);
+				go_quoted(out, v[i].key);
 				gx_buf_puts(out, ": ");
-				label_token(out, v[i].value);
+				go_quoted(out, v[i].value);
 			}
 			gx_buf_putc(out, '}');
 		}
 		gx_labels_free(v, nl);
 	}
+	gx_buf_putc(out, ']');
 	gx_buf_puts(out, ":\n");
 	depth = gx_store_stack_depth(s, r->stack);
 	for (i = 0; i < depth; i++) {
@@ -404,7 +427,7 @@ export_folded(FILE *f, const struct gx_store *s, const uint32_t *gs, size_t n)
 
 int
 gx_export(FILE *f, const struct gx_store *s, const uint32_t *gs, size_t n,
-          enum gx_export_format fmt)
+          enum gx_export_format fmt, unsigned flags)
 {
 	struct gx_buf b = { 0 };
 	size_t i, written = 0;
@@ -420,7 +443,7 @@ gx_export(FILE *f, const struct gx_store *s, const uint32_t *gs, size_t n,
 		if (fmt == GX_EXPORT_TEXT) {
 			if (written > 0)
 				gx_buf_putc(&b, '\n');
-			gx_export_goroutine_text(&b, s, gs[i]);
+			gx_export_goroutine_text(&b, s, gs[i], flags);
 		} else {
 			gx_buf_puts(&b, written > 0 ? ",\n" : "\n");
 			gx_export_json_goroutine(&b, s, gs[i], true);

@@ -123,7 +123,7 @@ teardown(void **state)
 
 /* Export goroutine ids (in that order) in fmt; caller frees. */
 static char *
-export_ids(enum gx_export_format fmt, const uint64_t *ids, size_t n)
+export_ids(enum gx_export_format fmt, const uint64_t *ids, size_t n, unsigned flags)
 {
 	uint32_t gs[16];
 	char *buf = NULL;
@@ -134,7 +134,7 @@ export_ids(enum gx_export_format fmt, const uint64_t *ids, size_t n)
 	for (i = 0; i < n; i++) {
 		gs[i] = ids[i] == 0 ? 999999 : gx_store_find_goroutine(st, ids[i]);
 	}
-	assert_int_equal(gx_export(f, st, gs, n, fmt), 0);
+	assert_int_equal(gx_export(f, st, gs, n, fmt, flags), 0);
 	fclose(f);
 	return buf;
 }
@@ -143,12 +143,12 @@ static void
 test_text(void **state)
 {
 	static const uint64_t ids[] = { 42, 3, 0 /* out of range: skipped */, 4, 5, 6 };
-	char *s = export_ids(GX_EXPORT_TEXT, ids, GX_ARRAY_SIZE(ids));
+	char *s = export_ids(GX_EXPORT_TEXT, ids, GX_ARRAY_SIZE(ids), 0);
 
 	(void)state;
 	assert_string_equal(s,
-		"goroutine 42 [chan receive (leaked), 5 minutes, locked to thread] "
-		"{job: ingest, tenant: \"a b\", \"k\\\"q\": \"\\xc3\\xa9\"}:\n"
+		"goroutine 42 [chan receive (leaked), 5 minutes, locked to thread "
+		"labels:{\"job\": \"ingest\", \"tenant\": \"a b\", \"k\\\"q\": \"\\u00e9\"}]:\n"
 		"main.worker(0xc000010000, 0x1)\n"
 		"\t/app/main.go:42 +0x2c\n"
 		"...10 frames elided...\n"
@@ -180,13 +180,28 @@ test_text(void **state)
 		"\n"
 		"goroutine 6 [runnable]:\n");
 	free(s);
+	/* With GX_EXPORT_NO_LABELS the labels are left out. */
+	s = export_ids(GX_EXPORT_TEXT, ids, 1, GX_EXPORT_NO_LABELS);
+	assert_string_equal(s,
+		"goroutine 42 [chan receive (leaked), 5 minutes, locked to thread]:\n"
+		"main.worker(0xc000010000, 0x1)\n"
+		"\t/app/main.go:42 +0x2c\n"
+		"...10 frames elided...\n"
+		"main.inl(...)\n"
+		"\t/app/inl.go:7\n"
+		"non-Go function at pc=0x1234\n"
+		"main.main()\n"
+		"\t/app/main.go:20 +0x34\n"
+		"created by main.spawn in goroutine 7\n"
+		"\t/app/main.go:30 +0x80\n");
+	free(s);
 }
 
 static void
 test_folded(void **state)
 {
 	static const uint64_t ids[] = { 42, 3, 4, 5, 6 };
-	char *s = export_ids(GX_EXPORT_FOLDED, ids, GX_ARRAY_SIZE(ids));
+	char *s = export_ids(GX_EXPORT_FOLDED, ids, GX_ARRAY_SIZE(ids), 0);
 
 	(void)state;
 	/* Sorted; 3 and 4 folded (4 stands for 3 goroutines); ';' in a
@@ -203,7 +218,7 @@ static void
 test_json(void **state)
 {
 	static const uint64_t ids[] = { 42, 5 };
-	char *s = export_ids(GX_EXPORT_JSON, ids, GX_ARRAY_SIZE(ids));
+	char *s = export_ids(GX_EXPORT_JSON, ids, GX_ARRAY_SIZE(ids), 0);
 	struct gx_buf b = { 0 };
 
 	(void)state;
@@ -225,7 +240,7 @@ test_json(void **state)
 	                            "\"labels\": null, \"top_frame\": null, \"created_by\": null}");
 	gx_buf_free(&b);
 	free(s);
-	s = export_ids(GX_EXPORT_JSON, ids, 0);
+	s = export_ids(GX_EXPORT_JSON, ids, 0, 0);
 	assert_string_equal(s, "[]\n");
 	free(s);
 }

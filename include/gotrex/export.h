@@ -34,17 +34,24 @@ enum gx_export_format {
 	GX_EXPORT_JSON,
 };
 
+/* Options of the text format. */
+#define GX_EXPORT_NO_LABELS 0x1u /* leave pprof labels out of the headers. By default
+                                    they are printed as Go 1.26 does with
+                                    GODEBUG=tracebacklabels=1, inside the brackets:
+                                    "goroutine 8 [running labels:{"job": "ingest"}]:" */
+
 /* "text", "folded", "json"; false for anything else. */
 bool gx_export_format_from_name(const char *name, enum gx_export_format *out);
 
 /* Write goroutines gs[0..n) (store indexes; out-of-range ones are skipped)
  * to f. Returns 0, or -1 when writing failed (errno says why). */
 int gx_export(FILE *f, const struct gx_store *s, const uint32_t *gs, size_t n,
-              enum gx_export_format fmt);
+              enum gx_export_format fmt, unsigned flags);
 
 /* One goroutine's block in Go's syntax, each line ending in '\n' (no
  * separating empty line). */
-void gx_export_goroutine_text(struct gx_buf *out, const struct gx_store *s, uint32_t g);
+void gx_export_goroutine_text(struct gx_buf *out, const struct gx_store *s, uint32_t g,
+                              unsigned flags);
 
 /* One goroutine as a JSON object:
  *   {"id", "state", "reason", "wait_ns", "wait_approx", "locked",
