@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gotrex/dump.h"
+#include "gotrex/trace_model.h"
 #include "gotrex/util.h"
 #include "store_file.h"
 
@@ -32,7 +33,7 @@ struct loader_entry {
 };
 
 static struct loader_entry loaders[] = {
-	{ GX_FMT_TRACE_V2, "trace-v2", 1, NULL },
+	{ GX_FMT_TRACE_V2, "trace-v2", 1, gx_trace_load },
 	{ GX_FMT_TRACE_V1, "trace-v1", 1, NULL },
 	{ GX_FMT_DUMP_TEXT, "dump", 1, gx_dump_load },
 	{ GX_FMT_PPROF_DEBUG1, "pprof-debug1", 1, NULL },
@@ -325,7 +326,10 @@ gx_load_ex(const char *path, const struct gx_load_opts *o, struct gx_load_info *
 			gx_diag_add(d, GX_WARNING, dir, GX_NOWHERE, GX_NOWHERE,
 			            "cannot use the cache directory (%s); using a private index",
 			            strerror(e));
-	}
+	} else if (have_id && !o->no_cache)
+		gx_diag_add(d, GX_WARNING, name, GX_NOWHERE, GX_NOWHERE,
+		            "no cache directory (neither XDG_CACHE_HOME nor HOME is set); "
+		            "using a private index");
 	use_cache = have_id && !o->no_cache && dir_ok;
 	if (use_cache)
 		idx = index_path(dir, path, &id);

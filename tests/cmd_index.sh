@@ -27,8 +27,6 @@ main.loop()
 created by main.main in goroutine 1
 	/app/main.go:11 +0x3c
 DUMP
-
-
 want=$(grep -c '^goroutine [0-9]* \[' "$GX_TMP/dump.txt")
 
 out=$("$GOTREX" index "$GX_TMP/dump.txt" 2>"$GX_TMP/err") || { cat "$GX_TMP/err"; fail "index exited $?"; }
