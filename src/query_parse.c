@@ -471,6 +471,30 @@ compile_match(struct parser *p, struct qmatch *m, uint32_t opts, size_t pos)
 	return true;
 }
 
+/* Is the '/' at p->i a /regex/ or /regex/i? It is when a closing '/'
+ * follows and ends the value (a space, ')', '=' for label keys, or the end
+ * comes next); otherwise the value is a word that starts with '/', such as
+ * a path: stack:/app/main.go, label:route=/search. */
+static bool
+regex_ahead(const struct parser *p)
+{
+	size_t j = p->i + 1;
+	char c;
+
+	while (j < p->n && p->s[j] != '/') {
+		if (p->s[j] == '\\' && j + 1 < p->n)
+			j++;
+		j++;
+	}
+	if (j >= p->n)
+		return false;
+	j++;
+	if (j < p->n && p->s[j] == 'i')
+		j++;
+	c = j < p->n ? p->s[j] : '\0';
+	return j >= p->n || is_space(c) || c == ')' || c == '=';
+}
+
 enum text_mode {
 	TM_EXACT,    /* "name:" word/string means the whole text */
 	TM_SUB,      /* "name:" word/string means a substring */
@@ -488,28 +512,19 @@ parse_text(struct parser *p, struct qmatch *m, enum text_mode mode, bool tilde,
 	struct gx_buf b = { 0 };
 	uint32_t opts = 0;
 
-	if (c == '/') {
+	if (c == '/' && regex_ahead(p)) {
 		size_t re0 = ++p->i;
 
-		while (p->i < p->n && p->s[p->i] != '/') {
-			if (p->s[p->i] == '\\' && p->i + 1 < p->n)
+		while (p->s[p->i] != '/') {
+			if (p->s[p->i] == '\\')
 				p->i++;
 			p->i++;
-		}
-		if (p->i >= p->n) {
-			fail(p, start, 1, "unterminated regex: expected a closing /");
-			return false;
 		}
 		m->text = xstrndup(p->s + re0, p->i - re0);
 		m->len = p->i - re0;
 		m->kind = QM_RE;
 		p->i++;
-		while (p->i < p->n && (is_alpha(p->s[p->i]) || is_digit(p->s[p->i]))) {
-			if (p->s[p->i] != 'i') {
-				fail(p, p->i, 1, "unknown regex flag '%c' (the only flag is i, ignore case)",
-				     p->s[p->i]);
-				return false;
-			}
+		if (peek(p, 0) == 'i') {
 			opts |= PCRE2_CASELESS;
 			p->i++;
 		}
