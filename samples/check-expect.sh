@@ -40,7 +40,10 @@ goroutines() {
 		id = $2
 		s = $0
 		sub(/^[^[]*\[/, "", s)       # drop "goroutine N [gp=… m=…] ["
-		sub(/\].*$/, "", s)          # up to the first "]"
+		if ((i = index(s, " labels:{")) > 0)
+			s = substr(s, 1, i - 1) # Go 1.26 tracebacklabels: "[state labels:{…}]"
+		else
+			sub(/\].*$/, "", s)  # up to the first "]"
 		sub(/, .*$/, "", s)          # drop ", N minutes", ", locked to thread", …
 		sub(/ \((scan|leaked|durable)\)$/, "", s)
 		state = s

@@ -9,6 +9,12 @@
 // ever. Each /search request leaks one goroutine in main.queryBackend
 // ("chan send"). main sends exactly 20 /search requests.
 //
+// Each leaked goroutine carries the pprof labels of its request
+// (route=/search, query=<n>, client="loopback test"): debug1.txt and
+// goroutine.pb.gz show them; the text dumps show them in the goroutine
+// header when GODEBUG=tracebacklabels=1 (Go 1.26+), which samples/record sets
+// for this program.
+//
 // The server goes on: an in-process net/http server on 127.0.0.1 (random
 // port, loopback only) keeps serving /health, which main
 // (main.pollHealth) requests every 20 ms, at most 500 times.
@@ -22,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"gotrex/samples/internal/rec"
@@ -59,16 +66,22 @@ type answer struct {
 	err  error
 }
 
-// handleSearch asks the backend and gives up after 2 ms.
+// handleSearch asks the backend and gives up after 2 ms. It labels its work
+// (pprof labels route, query and client); the goroutines it starts inherit
+// the labels.
 func handleSearch(w http.ResponseWriter, r *http.Request) {
-	results := make(chan answer) // BUG: unbuffered; should be make(chan answer, 1)
-	go queryBackend(r.Context(), r.URL.Query().Get("q"), results)
-	select {
-	case a := <-results:
-		fmt.Fprintf(w, "%d hits\n", a.hits)
-	case <-time.After(2 * time.Millisecond):
-		http.Error(w, "backend timeout", http.StatusGatewayTimeout)
-	}
+	q := r.URL.Query().Get("q")
+	labels := pprof.Labels("route", "/search", "query", q, "client", "loopback test")
+	pprof.Do(r.Context(), labels, func(ctx context.Context) {
+		results := make(chan answer) // BUG: unbuffered; should be make(chan answer, 1)
+		go queryBackend(ctx, q, results)
+		select {
+		case a := <-results:
+			fmt.Fprintf(w, "%d hits\n", a.hits)
+		case <-time.After(2 * time.Millisecond):
+			http.Error(w, "backend timeout", http.StatusGatewayTimeout)
+		}
+	})
 }
 
 // queryBackend runs the search, then blocks for ever sending the answer to
