@@ -20,6 +20,7 @@
 
 #include "gotrex/dump.h"
 #include "gotrex/trace_model.h"
+#include "gotrex/trace_model.h"
 #include "gotrex/util.h"
 #include "store_file.h"
 
