@@ -19,8 +19,10 @@
 #include "gotrex/export.h"
 #include "gotrex/load.h"
 #include "gotrex/query.h"
+#include "gotrex/query_deadlock.h"
 #include "gotrex/store.h"
 #include "gotrex/util.h"
+#include "gotrex/waitgraph.h"
 
 static void
 usage(FILE *f)
@@ -84,6 +86,8 @@ gx_cmd_export(int argc, char **argv)
 	struct gx_query *q;
 	struct gx_store *s;
 	struct gx_query_env env = { 0 };
+	struct gx_waitgraph *wg = NULL;
+	struct gx_query_dl dl = { .bits = NULL };
 	struct gx_export_file ef;
 	enum gx_export_format fmt = GX_EXPORT_TEXT;
 	const char *path = NULL, *expr = "", *outpath = NULL, *val;
@@ -160,7 +164,12 @@ gx_cmd_export(int argc, char **argv)
 	gx_diag_print(&d, stderr); /* the load's warnings */
 	gx_diag_clear(&d);
 	env.store = s;
-	env.deadlock = NULL; /* the deadlock analysis is not wired in yet */
+	/* The analysis only when the query asks for it (in:, before deadlock). */
+	if (gx_query_needs_deadlock(q)) {
+		wg = gx_waitgraph_build(s);
+		gx_query_dl_init(&dl, wg);
+		env.deadlock = &dl.hook;
+	}
 	if (gx_query_select(q, &env, &v, &n, &err) < 0) {
 		print_query_error(expr, &err);
 		rc = 2;
@@ -197,6 +206,8 @@ out:
 	gx_diag_clear(&d);
 	free(v);
 	gx_query_free(q);
+	gx_query_dl_free(&dl);
+	gx_waitgraph_free(wg);
 	gx_store_close(s);
 	return rc;
 }

@@ -21,9 +21,11 @@
 #include "gotrex/group.h"
 #include "gotrex/load.h"
 #include "gotrex/query.h"
+#include "gotrex/query_deadlock.h"
 #include "gotrex/store.h"
 #include "gotrex/text.h"
 #include "gotrex/util.h"
+#include "gotrex/waitgraph.h"
 
 #define MINUTE_NS ((int64_t)60000000000)
 #define STATUS_MAX 28 /* status column width at most */
@@ -208,6 +210,8 @@ gx_cmd_query(int argc, char **argv)
 	struct gx_query *q;
 	struct gx_store *s;
 	struct gx_query_env env = { 0 };
+	struct gx_waitgraph *wg = NULL;
+	struct gx_query_dl dl = { .bits = NULL };
 	const char *path = NULL, *expr = NULL, *cs;
 	bool json = false, opts = true, ascii;
 	uint32_t *v = NULL;
@@ -268,7 +272,12 @@ gx_cmd_query(int argc, char **argv)
 	cs = nl_langinfo(CODESET);
 	ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
 	env.store = s;
-	env.deadlock = NULL; /* the deadlock analysis is not wired in yet */
+	/* The analysis only when the query asks for it (in:, before deadlock). */
+	if (gx_query_needs_deadlock(q)) {
+		wg = gx_waitgraph_build(s);
+		gx_query_dl_init(&dl, wg);
+		env.deadlock = &dl.hook;
+	}
 	if (gx_query_select(q, &env, &v, &n, &err) < 0) {
 		print_query_error("query", expr, &err);
 		rc = 2;
@@ -283,6 +292,8 @@ gx_cmd_query(int argc, char **argv)
 out:
 	free(v);
 	gx_query_free(q);
+	gx_query_dl_free(&dl);
+	gx_waitgraph_free(wg);
 	gx_store_close(s);
 	return rc;
 }

@@ -126,6 +126,23 @@ for raw in "$top_srcdir"/samples/*/go1.26/debug2.txt; do
 	GQ export --no-cache "$raw" --format folded >"$t/got" || fail "$name: folded export failed"
 	cmp -s "$t/want" "$t/got" || { diff "$t/want" "$t/got" | head >&2; fail "$name: folded stacks differ from the dump"; }
 
+	# 6a. in:stuck / in:cycle (the deadlock analysis as the query's hook)
+	# against samples/*/expect: every stuck goroutine found is one the
+	# expect file lists ("stuck N func"), and one is found when it says
+	# "deadlock yes"; the cycle members are stuck.
+	e=$(dirname "$(dirname "$raw")")/expect
+	if [ -f "$e" ]; then
+		grep '^stuck ' "$e" | awk '{ for (i = 0; i < $2; i++) print $3 }' | LC_ALL=C sort >"$t/want"
+		GQ query --no-cache "$raw" 'in:stuck' | awk '{ print $(NF - 1) }' | LC_ALL=C sort >"$t/got"
+		[ -z "$(LC_ALL=C comm -13 "$t/want" "$t/got")" ] ||
+			fail "$name: in:stuck finds $(LC_ALL=C comm -13 "$t/want" "$t/got" | tr '\n' ' ')which $e does not list"
+		if grep -q '^deadlock yes' "$e"; then
+			[ -s "$t/got" ] || fail "$name: in:stuck finds nothing, $e says deadlock yes"
+		fi
+		GQ query --no-cache "$raw" 'in:cycle and not in:stuck' >"$t/got"
+		[ $? -eq 1 ] || fail "$name: a cycle member is not stuck: $(cat "$t/got")"
+	fi
+
 	# 6. Golden listing, each line checked against the headers.
 	GQ query --no-cache "$raw" 'blocked' >"$t/blocked.out"
 	rc=$?
