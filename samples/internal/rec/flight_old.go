@@ -4,8 +4,6 @@ package rec
 
 import "os"
 
-const flightAvailable = false
-
 // startFlight: runtime/trace has no flight recorder before Go 1.25, so
 // stream the trace like Start does.
 func startFlight(f *os.File) (func() error, error) {

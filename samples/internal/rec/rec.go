@@ -34,9 +34,6 @@ var (
 	settle = flag.Duration("settle", 0, "time to let the hang establish itself before the snapshot (0: the program's default)")
 )
 
-// Recording reports whether -out was given.
-func Recording() bool { return *outDir != "" }
-
 // Start begins recording if -out was given; settle is the program's default
 // delay before the snapshot. Call it right after flag.Parse.
 func Start(settle time.Duration) {
@@ -49,9 +46,6 @@ func Start(settle time.Duration) {
 func StartFlight(settle time.Duration) {
 	start(settle, startFlight)
 }
-
-// FlightRecorderAvailable tells whether StartFlight really uses a flight recorder.
-const FlightRecorderAvailable = flightAvailable
 
 func start(def time.Duration, begin func(*os.File) (func() error, error)) {
 	if *outDir == "" {
