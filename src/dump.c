@@ -653,7 +653,7 @@ finish(struct parser *p)
 	gx_grow(&p->anc_out, &p->capanc_out, p->nanc, sizeof(*p->anc_out));
 	for (i = 0; i < p->nanc; i++) {
 		p->anc_out[i].id = p->anc[i].id;
-		p->anc_out[i].frames = p->aframes + p->anc[i].first;
+		p->anc_out[i].frames = p->anc[i].n > 0 ? p->aframes + p->anc[i].first : NULL;
 		p->anc_out[i].nframes = p->anc[i].n;
 		p->anc_out[i].created_by = p->anc[i].has_cb ? &p->anc[i].cb : NULL;
 	}
@@ -766,9 +766,12 @@ static void block_line(struct parser *p, const char *c, size_t n);
 static void
 extend_raw(struct gx_dump_frame *f, const char *c, size_t n)
 {
-	const char *e = f->raw.p + f->raw.n;
+	const char *e;
 
-	if (f->raw.p != NULL && (c == e + 1 || (c == e + 2 && e[0] == '\r')))
+	if (f->raw.p == NULL)
+		return;
+	e = f->raw.p + f->raw.n;
+	if (c == e + 1 || (c == e + 2 && e[0] == '\r'))
 		f->raw.n = (size_t)(c + n - f->raw.p);
 }
 
@@ -1289,13 +1292,13 @@ gx_dump_parse(const char *text, size_t len, const char *name, struct gx_diag *d)
 	for (i = 0; i < c.nanc; i++) {
 		struct gx_dump_ancestor *a = &c.dump->anc_[i];
 
-		a->frames = c.dump->frames_ + c.aidx[i].frames;
+		a->frames = a->nframes > 0 ? c.dump->frames_ + c.aidx[i].frames : NULL;
 		a->created_by = c.aidx[i].cb != SIZE_MAX ? c.dump->frames_ + c.aidx[i].cb : NULL;
 	}
 	for (i = 0; i < c.dump->ng; i++) {
 		struct gx_dump_goroutine *g = &c.dump->g[i];
 
-		g->frames = c.dump->frames_ + c.idx[i].frames;
+		g->frames = g->nframes > 0 ? c.dump->frames_ + c.idx[i].frames : NULL;
 		g->created_by = c.idx[i].cb != SIZE_MAX ? c.dump->frames_ + c.idx[i].cb : NULL;
 		g->ancestors = g->nancestors > 0 ? c.dump->anc_ + c.idx[i].anc : NULL;
 	}
