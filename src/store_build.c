@@ -1033,7 +1033,8 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		memcpy(h.loader, loader, n);
 	}
 	h.meta = b->meta;
-	h.meta.reserved = 0;
+	if (h.meta.profile >= GX_PROFILE_KIND_COUNT)
+		h.meta.profile = GX_PROFILE_NONE;
 	memcpy(h.tables, l.t, sizeof(l.t));
 
 	dir = dir_of(path);

@@ -64,7 +64,7 @@ struct gx_index_header {
 
 _Static_assert(sizeof(struct gx_frame_rec) == 32, "frame record size");
 _Static_assert(sizeof(struct gx_stack_rec) == 8, "stack record size");
-_Static_assert(sizeof(struct gx_goroutine_rec) == 96, "goroutine record size");
+_Static_assert(sizeof(struct gx_goroutine_rec) == 112, "goroutine record size");
 _Static_assert(sizeof(struct gx_span_rec) == 32, "span record size");
 _Static_assert(sizeof(struct gx_event_rec) == 40, "event record size");
 _Static_assert(sizeof(struct gx_pspan_rec) == 24, "pspan record size");

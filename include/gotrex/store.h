@@ -18,7 +18,7 @@
 
 /* Bumped whenever a record layout or table meaning changes; an index of
  * another version is rebuilt. */
-#define GX_STORE_VERSION 1
+#define GX_STORE_VERSION 2
 
 typedef uint32_t gx_str;   /* string id; 0 is the empty string */
 typedef uint32_t gx_stack; /* stack id; 0 is "no stack" */
@@ -65,6 +65,14 @@ struct gx_stack_rec {
 #define GX_G_LEAKED    0x04u /* reported leaked by the runtime (goroutineleak) */
 #define GX_G_WAIT_APPROX 0x08u /* wait_ns known only to the minute (dumps) */
 #define GX_G_SYNCTEST  0x10u /* in a synctest bubble */
+#define GX_G_SYNTH_ID  0x20u /* id made up by the loader (profiles carry no
+                                goroutine ids): GX_SYNTH_ID_BASE + n */
+
+/* Loaders of inputs without goroutine ids (pprof profiles: one record per
+ * stack) number their records GX_SYNTH_ID_BASE + 1, + 2, ... in input
+ * order. The runtime counts goroutine ids up from 1, so a real id never
+ * gets there and a made-up id never joins a real one. */
+#define GX_SYNTH_ID_BASE (UINT64_C(1) << 62)
 
 struct gx_goroutine_rec {
 	uint64_t id;          /* goid */
@@ -87,6 +95,10 @@ struct gx_goroutine_rec {
 	uint8_t flags;        /* GX_G_* */
 	uint16_t reserved;
 	uint32_t reserved2;
+	/* Mutex and block profiles (gx_store_meta.profile): the contention
+	 * events recorded on this stack and their total delay. 0 otherwise. */
+	uint64_t contentions;
+	int64_t delay_ns;
 };
 
 /* A goroutine's state over [start_ns, end_ns). Spans of one goroutine are
@@ -136,6 +148,18 @@ struct gx_pspan_rec {
 	uint32_t g;           /* goroutine index, GX_NONE32 when idle */
 };
 
+/* Which profile a pprof input (debug=1 text or protobuf) was. */
+enum gx_profile_kind {
+	GX_PROFILE_NONE = 0,      /* not a profile: a trace or a dump */
+	GX_PROFILE_GOROUTINE,     /* records are stacks, count = goroutines on it */
+	GX_PROFILE_GOROUTINELEAK, /* Go 1.26+: every goroutine listed is leaked */
+	GX_PROFILE_THREADCREATE,  /* stacks that created threads, with counts */
+	GX_PROFILE_MUTEX,         /* contentions and delay per stack (the unlocker) */
+	GX_PROFILE_BLOCK,         /* contentions and delay per stack (the blocked) */
+	GX_PROFILE_CONTENTION,    /* mutex or block: the protobuf does not say which */
+	GX_PROFILE_KIND_COUNT
+};
+
 /* Meta flags. */
 #define GX_META_TRUNCATED       0x1u /* input ended early; lost_bytes says how much */
 #define GX_META_GLOBAL_DEADLOCK 0x2u /* the runtime itself reported all goroutines asleep */
@@ -151,7 +175,7 @@ struct gx_store_meta {
 	                         "panic: ...", "SIGQUIT: quit", or 0 */
 	gx_str preamble;      /* all text before the first goroutine, verbatim */
 	gx_str trailer;       /* text after the last goroutine */
-	uint32_t reserved;
+	uint32_t profile;     /* enum gx_profile_kind */
 };
 
 /* ------------------------------------------------------------------ */
