@@ -1181,10 +1181,18 @@ gx_dump_scan(const char *text, size_t len, const char *name,
 		one_line(&p, s, n, end);
 		s = nl != NULL ? nl + 1 : end;
 	}
-	if (p.open && p.state == ST_BLOCK && (p.need == NEED_FILE || p.need == NEED_CB_FILE)) {
+	if (p.open && (p.state == ST_BLOCK || p.state == ST_SUSPECT) &&
+	    ((p.state == ST_BLOCK && (p.need == NEED_FILE || p.need == NEED_CB_FILE)) ||
+	     (len > 0 && text[len - 1] != '\n'))) {
+		/* A missing file line, or a last line without its newline:
+		 * the dump was cut off (runtime.Stack's buffer, pprof's 64 MiB
+		 * limit, a killed process). */
 		p.g.flags |= GX_DUMP_G_TRUNCATED;
-		warn(&p, p.lineno, "input ends inside goroutine %llu",
-		     (unsigned long long)p.g.id);
+		info->truncated = true;
+		warn(&p, p.lineno, "input ends inside goroutine %llu%s",
+		     (unsigned long long)p.g.id,
+		     len == ((size_t)64 << 20) ? " (pprof goroutine debug=2 output stops at 64 MiB)"
+		                               : " (cut off?)");
 		p.need = NEED_NONE;
 	}
 	finish(&p);

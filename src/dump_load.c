@@ -307,6 +307,8 @@ gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	meta->end_ns = 0;
 	if (info.all_asleep)
 		meta->flags |= GX_META_GLOBAL_DEADLOCK;
+	if (info.truncated)
+		meta->flags |= GX_META_TRUNCATED;
 	meta->headline = cstr_n(b, info.headline.p, info.headline.n);
 	meta->preamble = cstr_n(b, info.preamble, info.preamble_len);
 	meta->trailer = cstr_n(b, info.trailer, info.trailer_len);

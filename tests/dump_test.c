@@ -517,6 +517,31 @@ test_unavailable(void **state)
 	parsed_free(p);
 }
 
+/* Waited a minute (the GC stamps waitsince, the header prints whole
+ * minutes, plural even for 1), panic with GOTRACEBACK=all. */
+static void
+test_minutes(void **state)
+{
+	struct parsed *p = parse_file("minutes-panic-all.txt");
+	const struct gx_dump_goroutine *g;
+
+	(void)state;
+	assert_int_equal(p->diag.n, 0);
+	assert_int_equal(p->dump->ng, 4);
+	assert_text(p->dump->info.headline, "panic: boom after wait");
+	assert_false(p->dump->g[0].flags & GX_DUMP_G_MINUTES);
+	g = find_g(p->dump, 7);
+	assert_text(g->status, "sync.Mutex.Lock");
+	assert_int_equal(g->wait_minutes, 1);
+	assert_true(g->flags & GX_DUMP_G_MINUTES);
+	g = find_g(p->dump, 9);
+	assert_text(g->status, "chan receive");
+	assert_text(g->bracket, "chan receive, 1 minutes, locked to thread");
+	assert_int_equal(g->wait_minutes, 1);
+	assert_true(g->flags & GX_DUMP_G_LOCKED);
+	parsed_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* header forms (composed from the runtime's goroutineheader) */
 
@@ -762,11 +787,16 @@ test_damaged(void **state)
 	assert_int_equal(g->frames[0].offset, UINT64_MAX);
 	g = find_g(d, 5);
 	assert_int_equal(g->nframes, 0); /* "main.g(0x1, 0x2" is not a frame */
+	assert_true(g->flags & GX_DUMP_G_TRUNCATED);
+	assert_true(d->info.truncated);
+	assert_diag(&p->diag, "t.txt:25: warning: input ends inside goroutine 5 (cut off?)");
+	assert_string_equal(d->info.trailer, "main.g(0x1, 0x2\n");
 	parsed_free(p);
 
 	/* the input ends after a function line */
 	p = parse_str("goroutine 5 [sleep]:\nmain.g(0x1, 0x2)\n");
 	assert_diag(&p->diag, "t.txt:2: warning: input ends inside goroutine 5");
+	assert_true(p->dump->info.truncated);
 	assert_true(p->dump->g[0].flags & GX_DUMP_G_TRUNCATED);
 	assert_int_equal(p->dump->g[0].nframes, 1);
 	parsed_free(p);
@@ -1177,6 +1207,7 @@ main(void)
 		cmocka_unit_test(test_leaked),
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_unavailable),
+		cmocka_unit_test(test_minutes),
 		cmocka_unit_test(test_header_forms),
 		cmocka_unit_test(test_frame_forms),
 		cmocka_unit_test(test_diagnostics_inside),

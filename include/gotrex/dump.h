@@ -130,6 +130,7 @@ struct gx_dump_info {
 	                                 "fatal error: ..." or "SIGQUIT: quit" line */
 	bool all_asleep;     /* "fatal error: all goroutines are asleep - deadlock!" */
 	bool prefixed;       /* a log prefix was recognised and stripped */
+	bool truncated;      /* the input ends inside a goroutine (cut off) */
 	size_t goroutines;   /* goroutine blocks found (duplicates included) */
 	uint64_t lines;      /* lines in the input */
 };

@@ -1,0 +1,3 @@
+module gd
+
+go 1.26
