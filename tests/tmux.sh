@@ -17,6 +17,9 @@ command -v tmux >/dev/null 2>&1 || skip "needs tmux (apt-get install tmux)"
 
 gx_tmpdir
 TMUX_SOCKET=gotrex-test-$$
+# the server's socket lives in the test's directory and goes with it
+TMUX_TMPDIR=$GX_TMP
+export TMUX_TMPDIR
 # Under ASan everything is slower: a generous timeout, in polls of 50 ms.
 TMUX_TIMEOUT=${TMUX_TIMEOUT:-30}
 TMUX_COLS=100

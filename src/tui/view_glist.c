@@ -48,6 +48,7 @@ struct glist {
 	bool grouped;
 	enum col sort[2];          /* [grouped] */
 	bool reverse[2];
+	bool sorted[2];            /* the order of that mode is up to date */
 	int idw, countw, reasonw;
 };
 
@@ -255,7 +256,10 @@ resort(struct tui_view *v)
 	struct glist *gl = v->priv;
 	uint32_t keep = v->ctx->sel.g;
 
-	sort_rows(gl);
+	if (!gl->sorted[gl->grouped]) {
+		sort_rows(gl);
+		gl->sorted[gl->grouped] = true;
+	}
 	v->lines = gl->grouped ? gl->groups.n : gl->n;
 	v->cur = find_row(gl, keep);
 	v->top = v->cur > (size_t)tui_view_body_rows(v) / 2 ?
@@ -296,6 +300,7 @@ glist_open(struct tui_view *v)
 	gl->reasonw = rw > REASON_MAX ? REASON_MAX : rw;
 	gl->countw = 0;
 	sort_rows(gl);
+	gl->sorted[0] = true;
 	v->lines = gl->n;
 	glist_select(v);
 	return 0;
@@ -355,11 +360,13 @@ glist_request(struct tui_view *v, enum tui_request req)
 				break;
 		gl->sort[gr] = cy[(i + 1) % n];
 		gl->reverse[gr] = false;
+		gl->sorted[gr] = false;
 		tui_ctx_message(v->ctx, "sorted by %s", cols[gl->sort[gr]].name);
 		return resort(v);
 	}
 	case TUI_REQ_SORT_REVERSE:
 		gl->reverse[gr] = !gl->reverse[gr];
+		gl->sorted[gr] = false;
 		tui_ctx_message(v->ctx, "sorted by %s, %s", cols[gl->sort[gr]].name,
 		                cols[gl->sort[gr]].desc != gl->reverse[gr] ? "descending" : "ascending");
 		return resort(v);
