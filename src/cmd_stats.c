@@ -8,7 +8,12 @@
  * The output is a list of sections (the table `sections` below); a section
  * says which inputs it applies to and writes itself as text and as JSON
  * members. A format with more to say (traces: events by kind, time span)
- * adds a section; the others stay as they are. */
+ * adds a section; the others stay as they are.
+ *
+ * Mutex and block profiles (records are stacks with contentions and a
+ * delay, not goroutines) get the "contention" section instead of the
+ * goroutine sections. --query EXPR narrows the groups and the contention
+ * stacks to the records that match (stack regexes and all). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -24,6 +29,8 @@
 #include "gotrex/group.h"
 #include "gotrex/input.h"
 #include "gotrex/load.h"
+#include "gotrex/pprof.h"
+#include "gotrex/query.h"
 #include "gotrex/store.h"
 #include "gotrex/text.h"
 #include "gotrex/util.h"
@@ -38,10 +45,12 @@ struct stats_ctx {
 	const char *path;             /* borrowed: the FILE argument */
 	struct gx_store *s;           /* borrowed */
 	const struct gx_store_meta *meta;
-	const struct gx_diag *d;      /* the load's warnings */
 	bool ascii;                   /* terminal without UTF-8 */
 	uint64_t total;               /* goroutines represented */
 	struct gx_groups groups;      /* owned */
+	const char *query;            /* --query EXPR, NULL when none */
+	uint32_t *sel;                /* goroutine indexes matching it (owned) */
+	size_t nsel;
 };
 
 struct stats_section {
@@ -279,8 +288,21 @@ count_reasons(const struct stats_ctx *c, struct counts *t)
 	sort_store = NULL;
 }
 
+/* Whether a goes before b in "longest waiting": a longer wait, or the same
+ * wait and a is the user's goroutine while b is the runtime's (a dump
+ * without minutes gives every goroutine the same wait, and the user's are
+ * what matter). */
+static bool
+wait_ahead(const struct gx_goroutine_rec *a, const struct gx_goroutine_rec *b)
+{
+	if (a->wait_ns != b->wait_ns)
+		return a->wait_ns > b->wait_ns;
+	return !(a->flags & GX_G_SYSTEM) && (b->flags & GX_G_SYSTEM);
+}
+
 /* The blocked goroutines (waiting or in a syscall), longest wait first,
- * then by id. Returns how many were put in out[0..LONGEST_MAX). */
+ * the runtime's own after the user's, then by id. Returns how many were
+ * put in out[0..LONGEST_MAX). */
 static size_t
 longest_waiting(const struct stats_ctx *c, uint32_t *out)
 {
@@ -293,11 +315,11 @@ longest_waiting(const struct stats_ctx *c, uint32_t *out)
 		if (g->state != GX_G_WAITING && g->state != GX_G_SYSCALL)
 			continue;
 		/* Insertion into a sorted top list; goroutines come by id, so
-		 * among equal waits the earlier one stays ahead. */
+		 * among equals the earlier one stays ahead. */
 		for (j = n; j > 0; j--) {
 			const struct gx_goroutine_rec *o = gx_store_goroutine(c->s, out[j - 1]);
 
-			if (o->wait_ns >= g->wait_ns)
+			if (!wait_ahead(g, o))
 				break;
 		}
 		if (j >= LONGEST_MAX)
@@ -593,49 +615,231 @@ groups_json(struct stats_ctx *c, struct gx_buf *out)
 	gx_buf_puts(out, gr->n ? "\n  ]" : "]");
 }
 
+/* The diagnostics of the load that built the index, as the index keeps
+ * them: the same whether the index was just built or reused, and without
+ * this run's notes about the cache itself. */
 static void
 warnings_text(struct stats_ctx *c, struct gx_buf *out)
 {
-	size_t i;
+	size_t n = gx_store_diag_count(c->s), i;
 
-	if (c->d->n == 0 && c->d->dropped == 0)
+	if (n == 0)
 		return;
-	gx_buf_printf(out, "\nwarnings: %zu\n", c->d->n + c->d->dropped);
-	for (i = 0; i < c->d->n; i++) {
-		char *msg = gx_diag_format(&c->d->v[i]);
+	gx_buf_printf(out, "\nwarnings: %zu\n", n);
+	for (i = 0; i < n; i++) {
+		const char *msg = gx_store_diag(c->s, i);
 
+		if (msg == NULL)
+			continue;
 		gx_buf_puts(out, "  ");
 		put_esc(out, c, msg, strlen(msg));
 		gx_buf_putc(out, '\n');
-		free(msg);
 	}
-	if (c->d->dropped)
-		gx_buf_printf(out, "  ... and %zu more\n", c->d->dropped);
 }
 
 static void
 warnings_json(struct stats_ctx *c, struct gx_buf *out)
 {
-	size_t i;
+	size_t n = gx_store_diag_count(c->s), i, k = 0;
 
 	gx_buf_puts(out, ",\n  \"warnings\": [");
-	for (i = 0; i < c->d->n; i++) {
-		char *msg = gx_diag_format(&c->d->v[i]);
+	for (i = 0; i < n; i++) {
+		const char *msg = gx_store_diag(c->s, i);
 
-		gx_buf_puts(out, i ? ",\n    " : "\n    ");
+		if (msg == NULL)
+			continue;
+		gx_buf_puts(out, k++ ? ",\n    " : "\n    ");
 		gx_text_json_string(out, msg, strlen(msg));
-		free(msg);
 	}
-	gx_buf_puts(out, c->d->n ? "\n  ]" : "]");
-	gx_buf_printf(out, ",\n  \"warnings_dropped\": %zu", c->d->dropped);
+	gx_buf_puts(out, k ? "\n  ]" : "]");
+}
+
+/* ------------------------------------------------------------------ */
+/* Profiles: which one; for mutex and block profiles, contention and
+ * delay per stack. */
+
+static bool
+is_profile(const struct stats_ctx *c)
+{
+	return c->meta->profile != GX_PROFILE_NONE;
+}
+
+static bool
+is_contention(const struct stats_ctx *c)
+{
+	uint32_t k = c->meta->profile;
+
+	return k == GX_PROFILE_MUTEX || k == GX_PROFILE_BLOCK || k == GX_PROFILE_CONTENTION;
+}
+
+static bool
+not_contention(const struct stats_ctx *c)
+{
+	return !is_contention(c);
+}
+
+static const char *
+profile_name(const struct stats_ctx *c)
+{
+	uint32_t k = c->meta->profile;
+
+	return k < GX_PROFILE_KIND_COUNT ? gx_profile_kind_name((enum gx_profile_kind)k) : "";
+}
+
+/* The records of the contention section: the selection or all. */
+static const struct stats_ctx *sort_ctx;
+
+static int
+cmp_delay(const void *a, const void *b)
+{
+	const struct gx_goroutine_rec *x = gx_store_goroutine(sort_ctx->s, *(const uint32_t *)a);
+	const struct gx_goroutine_rec *y = gx_store_goroutine(sort_ctx->s, *(const uint32_t *)b);
+
+	if (x->delay_ns != y->delay_ns)
+		return x->delay_ns > y->delay_ns ? -1 : 1;
+	if (x->contentions != y->contentions)
+		return x->contentions > y->contentions ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Record indexes, most delay first; *n gets their number. */
+static uint32_t *
+contention_stacks(const struct stats_ctx *c, size_t *n, uint64_t *cont, int64_t *delay)
+{
+	size_t i, total = c->query ? c->nsel : gx_store_goroutine_count(c->s);
+	uint32_t *v = xcalloc(total + 1, sizeof(*v));
+
+	*cont = 0;
+	*delay = 0;
+	for (i = 0; i < total; i++) {
+		const struct gx_goroutine_rec *g;
+
+		v[i] = c->query ? c->sel[i] : (uint32_t)i;
+		g = gx_store_goroutine(c->s, v[i]);
+		*cont = *cont > UINT64_MAX - g->contentions ? UINT64_MAX : *cont + g->contentions;
+		*delay = *delay > INT64_MAX - g->delay_ns ? INT64_MAX : *delay + g->delay_ns;
+	}
+	sort_ctx = c;
+	if (total > 1)
+		qsort(v, total, sizeof(*v), cmp_delay);
+	sort_ctx = NULL;
+	*n = total;
+	return v;
+}
+
+static void
+profile_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	gx_buf_printf(out, "profile: %s\n", profile_name(c));
+}
+
+static void
+profile_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	gx_buf_puts(out, ",\n  \"profile\": ");
+	put_json_cstr(out, profile_name(c));
+}
+
+static void
+contention_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	uint64_t cont;
+	int64_t delay;
+	size_t n, i;
+	uint32_t *v = contention_stacks(c, &n, &cont, &delay);
+
+	if (c->query != NULL) {
+		gx_buf_puts(out, "query: ");
+		put_esc(out, c, c->query, strlen(c->query));
+		gx_buf_putc(out, '\n');
+	}
+	gx_buf_printf(out, "contentions: %" PRIu64 "\ndelay: ", cont);
+	gx_text_duration(out, delay, c->ascii);
+	gx_buf_printf(out, "\n\nstacks by delay: %zu\n", n);
+	for (i = 0; i < n && i < TEXT_GROUPS_MAX; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, v[i]);
+
+		gx_buf_printf(out, "\n  %" PRIu64 " contention%s, delay ", g->contentions,
+		              g->contentions == 1 ? "" : "s");
+		gx_text_duration(out, g->delay_ns, c->ascii);
+		gx_buf_puts(out, "\n    top: ");
+		put_frame_where(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_putc(out, '\n');
+		group_stack_text(out, c, g->stack);
+	}
+	if (n > TEXT_GROUPS_MAX)
+		gx_buf_printf(out, "\n  ... %zu more stacks (all of them with --json)\n",
+		              n - TEXT_GROUPS_MAX);
+	free(v);
+}
+
+static void
+contention_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	uint64_t cont;
+	int64_t delay;
+	size_t n, i;
+	uint32_t *v = contention_stacks(c, &n, &cont, &delay);
+
+	gx_buf_printf(out, ",\n  \"contentions\": %" PRIu64 ",\n  \"delay_ns\": %" PRId64, cont,
+	              delay);
+	gx_buf_puts(out, ",\n  \"stacks\": [");
+	for (i = 0; i < n; i++) {
+		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, v[i]);
+
+		gx_buf_printf(out, "%s{\"contentions\": %" PRIu64 ", \"delay_ns\": %" PRId64
+		              ",\n     \"top_frame\": ", i ? ",\n    " : "\n    ", g->contentions,
+		              g->delay_ns);
+		json_frame(out, c, gx_top_user_frame(c->s, g->stack));
+		gx_buf_puts(out, ",\n     \"stack\": ");
+		json_stack(out, c, g->stack);
+		gx_buf_putc(out, '}');
+	}
+	gx_buf_puts(out, n ? "\n  ]" : "]");
+	free(v);
+}
+
+static void
+query_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < c->nsel; i++)
+		m += gx_store_goroutine(c->s, c->sel[i])->count;
+	gx_buf_puts(out, ",\n  \"query\": ");
+	put_json_cstr(out, c->query);
+	gx_buf_printf(out, ",\n  \"matched_records\": %zu,\n  \"matched_goroutines\": %" PRIu64,
+	              c->nsel, m);
+}
+
+static void
+query_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	if (is_contention(c))
+		return; /* said in the contention section */
+	gx_buf_puts(out, "\nquery: ");
+	put_esc(out, c, c->query, strlen(c->query));
+	gx_buf_printf(out, " (%zu records match; the groups below are theirs)\n", c->nsel);
+}
+
+static bool
+has_query(const struct stats_ctx *c)
+{
+	return c->query != NULL;
 }
 
 static const struct stats_section sections[] = {
 	{ .name = "summary", .text = summary_text, .json = summary_json },
-	{ .name = "by_state", .text = states_text, .json = states_json },
-	{ .name = "by_reason", .text = reasons_text, .json = reasons_json },
-	{ .name = "longest_waiting", .text = longest_text, .json = longest_json },
-	{ .name = "groups", .text = groups_text, .json = groups_json },
+	{ .name = "profile", .applies = is_profile, .text = profile_text, .json = profile_json },
+	{ .name = "query", .applies = has_query, .text = query_text, .json = query_json },
+	{ .name = "by_state", .applies = not_contention, .text = states_text, .json = states_json },
+	{ .name = "by_reason", .applies = not_contention, .text = reasons_text, .json = reasons_json },
+	{ .name = "longest_waiting", .applies = not_contention, .text = longest_text,
+	  .json = longest_json },
+	{ .name = "groups", .applies = not_contention, .text = groups_text, .json = groups_json },
+	{ .name = "contention", .applies = is_contention, .text = contention_text,
+	  .json = contention_json },
 	/* Sections about one format go here, with .applies set. */
 	{ .name = "warnings", .text = warnings_text, .json = warnings_json },
 };
@@ -645,9 +849,11 @@ static const struct stats_section sections[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: gotrex stats [--json] [--no-cache] FILE\n"
-	           "  --json      machine-readable output\n"
-	           "  --no-cache  build a private index instead of using the cache\n");
+	fprintf(f, "usage: gotrex stats [--json] [--no-cache] [--query EXPR] FILE\n"
+	           "  --json        machine-readable output\n"
+	           "  --no-cache    build a private index instead of using the cache\n"
+	           "  --query EXPR  groups (and mutex/block profile stacks) of the matching\n"
+	           "                records only, e.g. --query 'stack:/^main\\./'\n");
 }
 
 int
@@ -660,6 +866,7 @@ gx_cmd_stats(int argc, char **argv)
 	const char *path = NULL;
 	const char *cs;
 	bool json = false, opts = true;
+	const char *query = NULL;
 	size_t i;
 	int rc = 0;
 
@@ -670,6 +877,12 @@ gx_cmd_stats(int argc, char **argv)
 			json = true;
 		} else if (opts && strcmp(a, "--no-cache") == 0) {
 			o.no_cache = true;
+		} else if (opts && strcmp(a, "--query") == 0) {
+			if (i + 1 >= (size_t)argc) {
+				usage(stderr);
+				return 2;
+			}
+			query = argv[++i];
 		} else if (opts && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
 			usage(stdout);
 			return 0;
@@ -694,7 +907,6 @@ gx_cmd_stats(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.path = path;
-	c.d = &d;
 	cs = nl_langinfo(CODESET);
 	c.ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
 	c.s = gx_load(path, &o, &d);
@@ -708,7 +920,28 @@ gx_cmd_stats(int argc, char **argv)
 	c.meta = gx_store_meta(c.s);
 	for (i = 0; i < gx_store_goroutine_count(c.s); i++)
 		c.total += gx_store_goroutine(c.s, i)->count;
-	gx_group_build(c.s, NULL, 0, &c.groups);
+	if (query != NULL) {
+		struct gx_query_error err;
+		struct gx_query_env env = { .store = c.s, .deadlock = NULL };
+		struct gx_query *q = gx_query_parse(query, &err);
+
+		if (q == NULL || gx_query_select(q, &env, &c.sel, &c.nsel, &err) != 0) {
+			char *msg = gx_query_error_format(query, &err);
+
+			fprintf(stderr, "gotrex stats: error in the query:\n%s\n", msg);
+			free(msg);
+			gx_query_free(q);
+			gx_store_close(c.s);
+			gx_diag_clear(&d);
+			return 2;
+		}
+		gx_query_free(q);
+		c.query = query;
+	}
+	if (c.query != NULL)
+		gx_group_build(c.s, c.sel, c.nsel, &c.groups);
+	else
+		gx_group_build(c.s, NULL, 0, &c.groups);
 
 	if (json)
 		gx_buf_puts(&out, "{\n  \"gotrex_stats\": 1");
@@ -733,6 +966,7 @@ gx_cmd_stats(int argc, char **argv)
 		fprintf(stderr, "gotrex stats: cannot write the output\n");
 	gx_buf_free(&out);
 	gx_groups_free(&c.groups);
+	free(c.sel);
 	gx_store_close(c.s);
 	gx_diag_clear(&d);
 	return rc;
