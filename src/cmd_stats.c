@@ -938,8 +938,12 @@ gx_cmd_stats(int argc, char **argv)
 		gx_query_free(q);
 		c.query = query;
 	}
-	if (c.query != NULL)
-		gx_group_build(c.s, c.sel, c.nsel, &c.groups);
+	if (c.query != NULL) {
+		static const uint32_t none[1];
+
+		/* NULL would mean all of them */
+		gx_group_build(c.s, c.nsel > 0 ? c.sel : none, c.nsel, &c.groups);
+	}
 	else
 		gx_group_build(c.s, NULL, 0, &c.groups);
 
