@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "gotrex/dump.h"
+#include "gotrex/dump_agg.h"
+#include "gotrex/pprof.h"
 #include "gotrex/trace_model.h"
 #include "gotrex/trace_model.h"
 #include "gotrex/util.h"
@@ -37,8 +39,8 @@ static struct loader_entry loaders[] = {
 	{ GX_FMT_TRACE_V2, "trace-v2", 1, gx_trace_load },
 	{ GX_FMT_TRACE_V1, "trace-v1", 1, NULL },
 	{ GX_FMT_DUMP_TEXT, "dump", 1, gx_dump_load },
-	{ GX_FMT_PPROF_DEBUG1, "pprof-debug1", 1, NULL },
-	{ GX_FMT_PPROF_PROTO, "pprof-proto", 1, NULL },
+	{ GX_FMT_PPROF_DEBUG1, "pprof-debug1", 1, gx_agg_load },
+	{ GX_FMT_PPROF_PROTO, "pprof-proto", 1, gx_pprof_load },
 };
 
 static gx_loader_fn test_loaders[GX_FMT_PPROF_PROTO + 1];
