@@ -36,4 +36,10 @@ tmux_keys End
 tmux_wait "row 27/27"
 tmux_keys Home
 tmux_wait "row 1/27"
+# l scrolls the pane right by 8 columns (the header too), h back
+tmux_keys l
+tmux_wait "WAIT TOP USER FRAME"
+tmux_expect nav-right
+tmux_keys h
+tmux_wait " ID▲ STATE"
 tmux_quit

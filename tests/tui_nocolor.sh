@@ -19,6 +19,20 @@ grep -E -q "$colour_sgr" "$GX_TMP/attrs" && fail "colours with NO_COLOR set"
 # the selected row (goroutine 1) is drawn in reverse video
 grep -E '   1 waiting' "$GX_TMP/attrs" | grep -E -q '\[([0-9]+;)*7(;[0-9]+)*m' ||
 	fail "the selection is not in reverse video"
+# runtime frames are dimmed (SGR 2) even without colours
+grep -E '  time.Sleep' "$GX_TMP/attrs" | grep -E -q '\[([0-9]+;)*2(;[0-9]+)*m' ||
+	fail "runtime frames are not dimmed"
+tmux_expect nocolor
+tmux_quit
+
+# GOTREX_THEME=mono: attributes only, as with NO_COLOR
+tm kill-server
+rm -f "$GX_TMP/status"
+TMUX_ENV="TERM=screen LANG=C.UTF-8 TZ=UTC GOTREX_THEME=mono"
+tmux_start debug2.txt
+tmux_wait "row 1/11"
+tm capture-pane -p -e >"$GX_TMP/attrs"
+grep -E -q "$colour_sgr" "$GX_TMP/attrs" && fail "colours with the mono theme"
 tmux_expect nocolor
 tmux_quit
 

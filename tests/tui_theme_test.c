@@ -112,6 +112,15 @@ test_load_named_and_missing(void **state)
 	assert_non_null(strstr(t.name, "mono.theme"));
 	tui_theme_free(&t);
 
+	/* every shipped theme parses without a warning */
+	assert_int_equal(tui_theme_load(&t, "light", &d), 0);
+	assert_int_equal(d.n, 0);
+	tui_theme_free(&t);
+	assert_int_equal(tui_theme_load(&t, "default", &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_non_null(strstr(t.name, "default.theme"));
+	tui_theme_free(&t);
+
 	assert_int_equal(tui_theme_load(&t, "no-such-theme", &d), -1);
 	assert_int_equal(d.errors, 1);
 	assert_non_null(strstr(d.v[0].message, "no-such-theme"));
