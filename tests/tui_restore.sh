@@ -36,6 +36,18 @@ tmux_keys C-c
 tmux_wait "tty restored int"
 tmux_capture | grep -q "exit=130" || fail "Ctrl-C: expected exit 130"
 
+# the dump on stdin: the keys come from the terminal
+cat >run-stdin.sh <<EOF_RUN
+env LANG=C.UTF-8 XDG_CACHE_HOME=$(tmux_quote "$GX_TMP/cache") $(tmux_quote "$GOTREX") - <debug2.txt
+echo "stdin exit=\$?"
+EOF_RUN
+tmux_keys "clear; sh run-stdin.sh" Enter
+tmux_wait "<stdin> · dump · 11 goroutines · row 1/11"
+tmux_keys j
+tmux_wait "row 2/11"
+tmux_keys q
+tmux_wait "stdin exit=0"
+
 tmux_keys "clear; sh run.sh term" Enter
 tmux_wait "row 1/11"
 kill -TERM "$(cat pid)"

@@ -80,7 +80,7 @@ gx_cmd_tui(int argc, char **argv)
 		gx_diag_clear(&d);
 		return 2;
 	}
-	o.path = path;
+	o.path = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	status = gx_tui_run(&o, s, &d);
 	gx_store_close(s);
 	gx_diag_clear(&d);
