@@ -555,10 +555,8 @@ load_one(void *ctx, const struct gx_agg_record *r)
 		fr.offset = f->offset > UINT32_MAX ? UINT32_MAX : (uint32_t)f->offset;
 		if (f->func.n > 0 && gx_func_is_runtime(f->func.p, f->func.n))
 			fr.flags |= GX_FRAME_RUNTIME;
-		/* CallersFrames gives the frames inlined at one PC that PC:
-		 * all of them but the outermost are inlined. */
-		if (i + 1 < r->nframes && r->frames[i + 1].pc == f->pc && f->pc != 0)
-			fr.flags |= GX_FRAME_INLINED;
+		/* Whether a frame was inlined the text does not say (equal
+		 * PCs on consecutive lines may as well be a recursion). */
 		l->ids[i] = gx_builder_frame(l->b, &fr);
 	}
 	memset(&g, 0, sizeof(g));

@@ -517,6 +517,8 @@ sniff(const unsigned char *p, size_t n, bool whole)
 	for (i = 0; i < n && (p[i] == '\n' || p[i] == '\r' || p[i] == ' ' || p[i] == '\t'); i++)
 		;
 	if (has_prefix(p + i, n - i, "goroutine profile: total ") ||
+	    has_prefix(p + i, n - i, "goroutineleak profile: total ") ||
+	    has_prefix(p + i, n - i, "threadcreate profile: total ") ||
 	    has_prefix(p + i, n - i, "--- mutex:") ||
 	    has_prefix(p + i, n - i, "--- contention:"))
 		return GX_FMT_PPROF_DEBUG1;

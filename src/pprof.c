@@ -1280,16 +1280,14 @@ gx_pprof_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	struct gx_pprof *p;
 	struct pload l;
 	const char *name = gx_input_name(in);
-	size_t len = 0, errors0 = d->errors;
+	size_t len = 0, errors0 = d->errors, n0;
 	char *data;
 	int rc = 0;
 
 	data = gx_input_slurp(in, &len, d);
 	if (data == NULL)
 		return -1;
-	if (gx_input_was_gzip(in))
-		gx_diag_add(d, GX_NOTE, name, GX_NOWHERE, GX_NOWHERE,
-		            "byte offsets below count in the gunzipped profile");
+	n0 = d->n;
 	p = gx_pprof_parse(data, len, name, d);
 	memset(&l, 0, sizeof(l));
 	l.b = b;
@@ -1325,6 +1323,15 @@ gx_pprof_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 		/* A damaged profile that still gave samples is usable. */
 		if (l.next == 0 && d->errors > errors0)
 			rc = -1;
+	}
+	if (gx_input_was_gzip(in)) {
+		size_t i;
+
+		for (i = n0; i < d->n && d->v[i].offset == GX_NOWHERE; i++)
+			;
+		if (i < d->n)
+			gx_diag_add(d, GX_NOTE, name, GX_NOWHERE, GX_NOWHERE,
+			            "the byte offsets count in the gunzipped profile");
 	}
 	meta = gx_builder_meta(b);
 	meta->format = GX_FMT_PPROF_PROTO;
