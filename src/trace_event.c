@@ -376,6 +376,53 @@ gx_tev_sync(const struct gx_tev *e, struct gx_tev_sync *s)
 }
 
 /* ------------------------------------------------------------------ */
+/* Fast appends (formatting is most of the time of `gotrex events`). */
+
+static void
+put_u64(struct gx_buf *out, uint64_t v)
+{
+	char b[24];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	gx_buf_append(out, b + i, sizeof(b) - i);
+}
+
+static void
+put_i64(struct gx_buf *out, int64_t v)
+{
+	if (v < 0) {
+		gx_buf_putc(out, '-');
+		put_u64(out, (uint64_t)0 - (uint64_t)v);
+	} else {
+		put_u64(out, (uint64_t)v);
+	}
+}
+
+static void
+put_hex(struct gx_buf *out, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char b[24];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = digits[v & 15];
+		v >>= 4;
+	} while (v != 0);
+	gx_buf_append(out, b + i, sizeof(b) - i);
+}
+
+static void
+put_s(struct gx_buf *out, const char *s)
+{
+	gx_buf_append(out, s, strlen(s));
+}
+
+/* ------------------------------------------------------------------ */
 /* Go's %q */
 
 /* Decode one UTF-8 sequence as Go's utf8.DecodeRune does: invalid input
@@ -449,8 +496,18 @@ gx_tev_quote(struct gx_buf *out, const char *str, size_t n)
 
 	gx_buf_putc(out, '"');
 	while (i < n) {
-		size_t w;
-		uint32_t r = decode_rune(p + i, n - i, &w);
+		size_t w, j = i;
+		uint32_t r;
+
+		/* A run of plain ASCII goes out as is. */
+		while (j < n && p[j] >= 0x20 && p[j] < 0x7f && p[j] != '"' && p[j] != '\\')
+			j++;
+		if (j > i) {
+			gx_buf_append(out, p + i, j - i);
+			i = j;
+			continue;
+		}
+		r = decode_rune(p + i, n - i, &w);
 
 		if (w == 1 && r == 0xfffd) {
 			gx_buf_printf(out, "\\x%02x", p[i]);
@@ -502,7 +559,15 @@ put_raw(struct gx_buf *out, struct gx_t2_str s)
 	/* Go prints function and file names as they are; we escape control
 	 * bytes and invalid UTF-8 so a hostile trace cannot drive the
 	 * terminal. Real names never contain them. */
-	gx_text_escape(out, s.s, s.len, false);
+	size_t i;
+
+	for (i = 0; i < s.len; i++)
+		if ((unsigned char)s.s[i] < 0x20 || (unsigned char)s.s[i] >= 0x7f)
+			break;
+	if (i == s.len)
+		gx_buf_append(out, s.s, s.len);
+	else
+		gx_text_escape(out, s.s, s.len, false);
 }
 
 static void
@@ -517,9 +582,13 @@ print_stack(struct gx_buf *out, const struct gx_tev *e, uint64_t stack)
 			break;
 		gx_buf_putc(out, '\t');
 		put_raw(out, f.func);
-		gx_buf_printf(out, " @ 0x%" PRIx64 "\n\t\t", f.pc);
+		put_s(out, " @ 0x");
+		put_hex(out, f.pc);
+		put_s(out, "\n\t\t");
 		put_raw(out, f.file);
-		gx_buf_printf(out, ":%" PRIu64 "\n", f.line);
+		gx_buf_putc(out, ':');
+		put_u64(out, f.line);
+		gx_buf_putc(out, '\n');
 	}
 }
 
@@ -616,19 +685,27 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 	enum gx_tev_kind kind = gx_tev_kind(e);
 	uint64_t stack;
 
-	gx_buf_printf(out, "M=%" PRId64 " P=%" PRId64 " G=%" PRId64 " %s Time=%" PRId64,
-	              e->m, e->p, e->g, gx_tev_kind_name(kind), e->ns);
+	put_s(out, "M=");
+	put_i64(out, e->m);
+	put_s(out, " P=");
+	put_i64(out, e->p);
+	put_s(out, " G=");
+	put_i64(out, e->g);
+	gx_buf_putc(out, ' ');
+	put_s(out, gx_tev_kind_name(kind));
+	put_s(out, " Time=");
+	put_i64(out, e->ns);
 	switch (kind) {
 	case GX_TEV_METRIC: {
-		struct gx_tev_metric m;
+		struct gx_tev_metric m = { 0 };
 
 		gx_tev_metric(e, &m);
 		gx_buf_printf(out, " Name=\"%s\" Value=Value{Uint64(%" PRIu64 ")}", m.name, m.value);
 		break;
 	}
 	case GX_TEV_LABEL: {
-		struct gx_t2_str l;
-		int64_t g;
+		struct gx_t2_str l = { 0 };
+		int64_t g = 0;
 
 		gx_tev_label(e, &l, &g);
 		gx_buf_puts(out, " Label=");
@@ -640,7 +717,7 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 	case GX_TEV_RANGE_BEGIN:
 	case GX_TEV_RANGE_ACTIVE:
 	case GX_TEV_RANGE_END: {
-		struct gx_tev_range r;
+		struct gx_tev_range r = { 0 };
 
 		gx_tev_range(e, &r);
 		gx_buf_puts(out, " Name=");
@@ -669,7 +746,7 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 	}
 	case GX_TEV_TASK_BEGIN:
 	case GX_TEV_TASK_END: {
-		struct gx_tev_task t;
+		struct gx_tev_task t = { 0 };
 
 		gx_tev_task(e, &t);
 		gx_buf_printf(out, " ID=%" PRIu64 " Parent=%" PRIu64 " Type=", t.id, t.parent);
@@ -678,7 +755,7 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 	}
 	case GX_TEV_REGION_BEGIN:
 	case GX_TEV_REGION_END: {
-		struct gx_tev_region r;
+		struct gx_tev_region r = { 0 };
 
 		gx_tev_region(e, &r);
 		gx_buf_printf(out, " Task=%" PRIu64 " Type=", r.task);
@@ -686,7 +763,7 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 		break;
 	}
 	case GX_TEV_LOG: {
-		struct gx_tev_log l;
+		struct gx_tev_log l = { 0 };
 
 		gx_tev_log(e, &l);
 		gx_buf_printf(out, " Task=%" PRIu64 " Category=", l.task);
@@ -696,15 +773,21 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 		break;
 	}
 	case GX_TEV_STATE_TRANSITION: {
-		struct gx_tev_transition t;
+		struct gx_tev_transition t = { 0 };
 
 		gx_tev_transition(e, &t);
-		if (t.res == GX_TRES_GOROUTINE)
-			gx_buf_printf(out, " GoID=%" PRId64 " %s->%s", t.id,
-			              gx_tgo_state_name(t.from), gx_tgo_state_name(t.to));
-		else
-			gx_buf_printf(out, " ProcID=%" PRId64 " %s->%s", t.id,
-			              gx_tproc_state_name(t.from), gx_tproc_state_name(t.to));
+		put_s(out, t.res == GX_TRES_GOROUTINE ? " GoID=" : " ProcID=");
+		put_i64(out, t.id);
+		gx_buf_putc(out, ' ');
+		if (t.res == GX_TRES_GOROUTINE) {
+			put_s(out, gx_tgo_state_name(t.from));
+			put_s(out, "->");
+			put_s(out, gx_tgo_state_name(t.to));
+		} else {
+			put_s(out, gx_tproc_state_name(t.from));
+			put_s(out, "->");
+			put_s(out, gx_tproc_state_name(t.to));
+		}
 		gx_buf_puts(out, " Reason=");
 		put_quoted(out, t.reason);
 		if (t.stack != 0) {
@@ -725,7 +808,7 @@ gx_tev_format(const struct gx_tev *e, struct gx_buf *out)
 		break;
 	}
 	case GX_TEV_SYNC: {
-		struct gx_tev_sync s;
+		struct gx_tev_sync s = { 0 };
 
 		gx_tev_sync(e, &s);
 		gx_buf_printf(out, " N=%" PRIu64, s.n);
