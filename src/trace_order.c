@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotrex/trace1.h"
 #include "gotrex/util.h"
 
 /* Wire statuses (tracev2). */
@@ -1064,6 +1065,7 @@ struct cursor {
 struct gx_trace_reader {
 	struct gx_input *in;
 	int version;
+	struct gx_t1_reader *v1; /* a Go 1.11-1.21 trace: trace1.c does it all */
 	struct gx_t2_reader rd;
 	struct gx_t2_gen gen;
 	bool have_gen;
@@ -1096,6 +1098,10 @@ gx_trace_reader_version(const struct gx_trace_reader *r)
 void
 gx_trace_reader_stats(const struct gx_trace_reader *r, struct gx_trace_stats *s)
 {
+	if (r->v1 != NULL) {
+		gx_t1_reader_stats(r->v1, s);
+		return;
+	}
 	*s = r->st;
 }
 
@@ -1117,6 +1123,23 @@ gx_trace_reader_new(struct gx_input *in, struct gx_diag *d)
 			break;
 		got += (size_t)k;
 	}
+	v = gx_t1_read_header(hdr, got, &err);
+	if (v != 0) {
+		struct gx_t1_reader *t1;
+
+		if (v < 0) {
+			gx_diag_add(d, GX_ERROR, gx_input_name(in), GX_NOWHERE, err.off, "%s", err.msg);
+			return NULL;
+		}
+		t1 = gx_t1_reader_new(in, v, d);
+		if (t1 == NULL)
+			return NULL;
+		r = xcalloc(1, sizeof(*r));
+		r->in = in;
+		r->version = v;
+		r->v1 = t1;
+		return r;
+	}
 	v = gx_t2_read_header(hdr, got, &err);
 	if (v < 0) {
 		gx_diag_add(d, GX_ERROR, gx_input_name(in), GX_NOWHERE, err.off, "%s", err.msg);
@@ -1137,6 +1160,11 @@ gx_trace_reader_free(struct gx_trace_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->v1 != NULL) {
+		gx_t1_reader_free(r->v1);
+		free(r);
+		return;
+	}
 	gx_t2_reader_free(&r->rd);
 	gx_t2_gen_free(&r->gen);
 	ordering_free(&r->o);
@@ -1552,6 +1580,8 @@ gx_trace_reader_next(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_dia
 	struct gx_t2_err err;
 	int rc;
 
+	if (r->v1 != NULL)
+		return gx_t1_reader_next(r->v1, ev, d);
 	if (r->done)
 		return r->final_rc;
 	err.off = GX_NOWHERE;

@@ -23,12 +23,14 @@
 
 struct gx_trace_reader;
 
-/* Read the header of a v2 trace from in. NULL on error (not a trace, a
- * v1 trace, an unknown version: the message says which are supported). */
+/* Read the header of a trace from in. NULL on error (not a trace, an
+ * unknown version: the message says which are supported). A Go 1.11-1.21
+ * ("v1") trace is read whole and converted by trace1.h into the same
+ * events, as one generation. */
 struct gx_trace_reader *gx_trace_reader_new(struct gx_input *in, struct gx_diag *d);
 void gx_trace_reader_free(struct gx_trace_reader *r);
 
-/* The header's minor version (22, 23, 25, 26). */
+/* The header's minor version (11, 19, 21 for v1; 22, 23, 25, 26). */
 int gx_trace_reader_version(const struct gx_trace_reader *r);
 
 /* The next event into *ev. Returns 1 with an event, 0 at the end, -1 when

@@ -1,0 +1,110 @@
+#!/bin/sh
+# trace1_crosscheck: on Go 1.21-and-older ("v1") traces, `gotrex events
+# FILE` must print exactly what `go tool trace -d=parsed FILE` prints (the
+# installed Go converts v1 traces to its v2 events; it is the source of
+# truth), for
+#   - every recorded v1 sample trace, samples/*/go*/trace.out;
+#   - v1 traces recorded now with the Go 1.21 toolchain (GOTOOLCHAIN, from
+#     the module proxy; skipped with a note when it cannot be fetched);
+#     GX_TRACE1_TOOLCHAINS="go1.21.13 go1.20.14" picks others.
+# And on damaged copies (cut at several offsets, a flipped byte), where Go
+# gives up on the whole trace: gotrex must not crash, must say where the
+# damage is (a byte offset), and must print only events that Go printed
+# for the whole trace, in the same order (an in-order subset).
+. "$top_srcdir/tests/lib.sh"
+need_go
+gx_tmpdir
+
+nfiles=0
+nlines=0
+ndiff=0
+
+check() {
+	f=$1
+	TZ=UTC "$GOTREX" events "$f" >"$GX_TMP/gx.txt" 2>"$GX_TMP/gx.err"
+	rc=$?
+	if [ $rc -gt 1 ]; then
+		cat "$GX_TMP/gx.err" >&2
+		fail "gotrex events $f exited with status $rc"
+	fi
+	TZ=UTC go tool trace -d=parsed "$f" >"$GX_TMP/go.txt" 2>"$GX_TMP/go.err"
+	nfiles=$((nfiles + 1))
+	nlines=$((nlines + $(wc -l <"$GX_TMP/go.txt")))
+	if ! cmp -s "$GX_TMP/gx.txt" "$GX_TMP/go.txt"; then
+		ndiff=$((ndiff + 1))
+		echo "DIFF: $f" >&2
+		diff "$GX_TMP/go.txt" "$GX_TMP/gx.txt" | head -20 >&2
+		head -5 "$GX_TMP/gx.err" >&2
+	fi
+}
+
+# damaged WHOLE CUT: CUT is a damaged copy of the trace WHOLE.
+damaged() {
+	whole=$1
+	f=$2
+	TZ=UTC "$GOTREX" events "$f" >"$GX_TMP/gx.txt" 2>"$GX_TMP/gx.err"
+	rc=$?
+	[ $rc -le 1 ] || { cat "$GX_TMP/gx.err" >&2; fail "gotrex events on a damaged $whole exited with status $rc"; }
+	if TZ=UTC go tool trace -d=parsed "$f" >/dev/null 2>&1; then
+		# Go still reads it (the damage hit nothing it needs): same text.
+		check "$f"
+		return
+	fi
+	grep -q 'byte [0-9]' "$GX_TMP/gx.err" || {
+		cat "$GX_TMP/gx.err" >&2
+		fail "no byte offset in the warning for a damaged $whole"
+	}
+	nfiles=$((nfiles + 1))
+}
+
+is_v1() {
+	minor=$(head -c 16 "$1" | LC_ALL=C sed -n 's/^go 1\.\([0-9]*\) trace.*/\1/p' | head -1)
+	[ -n "$minor" ] && [ "$minor" -lt 22 ]
+}
+
+cuts() {
+	f=$1
+	n=$2
+	size=$(wc -c <"$f")
+	i=1
+	while [ $i -le "$n" ]; do
+		at=$(( (size * i) / (n + 1) + i * 7 ))
+		head -c "$at" "$f" >"$GX_TMP/cut.out"
+		damaged "$f" "$GX_TMP/cut.out"
+		i=$((i + 1))
+	done
+}
+
+nv1=0
+for f in "$top_srcdir"/samples/*/go*/trace.out; do
+	[ -f "$f" ] || continue
+	if is_v1 "$f"; then
+		nv1=$((nv1 + 1))
+		check "$f"
+	fi
+done
+
+# Fresh recordings with older toolchains.
+cp -r "$top_srcdir/tests/data/traceprog" "$GX_TMP/prog" || fail "cannot copy tests/data/traceprog"
+nrec=0
+for tc in ${GX_TRACE1_TOOLCHAINS:-go1.21.13}; do
+	out="$GX_TMP/fresh-$tc.out"
+	if ! (cd "$GX_TMP/prog" && env GOTOOLCHAIN="$tc" GOFLAGS=-mod=mod go run . "$out") \
+		>"$GX_TMP/rec.log" 2>&1; then
+		echo "trace1_crosscheck: could not record with $tc (no toolchain download?):" >&2
+		tail -3 "$GX_TMP/rec.log" >&2
+		continue
+	fi
+	nrec=$((nrec + 1))
+	check "$out"
+	cuts "$out" 4
+done
+
+if [ -f "$top_srcdir/samples/09-healthy-busy/go1.21/trace.out" ]; then
+	cuts "$top_srcdir/samples/09-healthy-busy/go1.21/trace.out" 4
+fi
+
+echo "trace1_crosscheck: $nfiles v1 traces ($nv1 samples, $nrec fresh), $nlines lines of go tool trace output, $ndiff differing" >&2
+[ $nfiles -gt 0 ] || skip "no v1 traces found and none could be recorded"
+[ $ndiff -eq 0 ] || fail "$ndiff of $nfiles v1 traces differ from go tool trace -d=parsed"
+exit 0
