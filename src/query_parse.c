@@ -84,6 +84,19 @@ static const struct reason_class reason_classes[] = {
 	{ "cleanup wait", W | QC_IDLE },
 	{ "timer goroutine (idle)", W | QC_IDLE },
 	{ "unknown wait reason", W | QC_UNKNOWNWAIT },
+	/* Execution traces (Go 1.22+) give coarser block reasons
+	 * (traceBlockReasonStrings in runtime/traceruntime.go). */
+	{ "unspecified", W | QC_UNKNOWNWAIT },
+	{ "forever", W | QC_CHAN | QC_SELECT }, /* select {} or a nil channel */
+	{ "network", W | QC_IO },
+	{ "sync.(*Cond).Wait", W | QC_COND },
+	{ "sync", W | QC_SEMA },                /* refined by the stack, as semacquire */
+	{ "GC mark assist wait for work", W | QC_GC },
+	{ "GC background sweeper wait", W | QC_GC },
+	{ "wait until GC ends", W | QC_GC },
+	{ "system goroutine wait", W | QC_IDLE },
+	{ "wait for debug call", W | QC_IDLE },
+	{ "synctest", W | QC_OTHERSYNC },
 };
 #undef W
 
@@ -132,7 +145,7 @@ static const struct alias aliases[] = {
 	  "blocked on synchronisation: chan, select, mutex, cond, wg, sema, coroutine, synctest, unknown" },
 	{ "chan", QC_CHAN, 0, "chan send or receive (nil-channel and durable forms too)" },
 	{ "select", QC_SELECT, 0, "select, select (no cases)" },
-	{ "mutex", QC_MUTEX, 0, "sync.Mutex.Lock, sync.RWMutex.RLock/Lock (and semacquire in them)" },
+	{ "mutex", QC_MUTEX, 0, "sync.Mutex.Lock, sync.RWMutex.RLock/Lock (and semacquire, or a trace's sync, in them)" },
 	{ "cond", QC_COND, 0, "sync.Cond.Wait" },
 	{ "wg", QC_WG, 0, "sync.WaitGroup.Wait (and semacquire in it)" },
 	{ "waitgroup", QC_WG, 0, "same as wg" },

@@ -201,7 +201,7 @@ event(struct gx_builder *b, int64_t ns, enum gx_event_kind k, uint32_t g, const 
 }
 
 /* Three goroutines over 2 s:
- *   g1 (id 1): running [0, 0.5s), sync.Mutex.Lock [0.5s, 2s); region "work" 0.2..0.4s
+ *   g1 (id 1): running [0, 0.5s), "sync" in sync.(*Mutex).Lock [0.5s, 2s); region "work" 0.2..0.4s
  *   g2 (id 2): chan receive [0, 1.2s), running [1.2s, 1.3s), then gone; logs at 0.1s
  *   g3 (id 7): not yet [0, 1.5s), runnable [1.5, 1.6s), sleep [1.6s, 2s); region "late" from 1.7s */
 static struct gx_store *
@@ -219,7 +219,7 @@ make_trace(void)
 	m->format = GX_FMT_TRACE_V2;
 	m->start_ns = T0;
 	m->end_ns = T0 + 2 * SEC;
-	g1 = add_g(b, 1, GX_G_WAITING, "sync.Mutex.Lock", lock, 0, 1500 * MS, 0, NULL);
+	g1 = add_g(b, 1, GX_G_WAITING, "sync", lock, 0, 1500 * MS, 0, NULL);
 	g2 = add_g(b, 2, GX_G_DEAD, "", recv, 0, 0, 0, NULL);
 	g3 = add_g(b, 7, GX_G_WAITING, "sleep", slp, 0, 400 * MS, 0, NULL);
 	r = gx_builder_goroutine_at(b, g2);
@@ -227,7 +227,7 @@ make_trace(void)
 	r = gx_builder_goroutine_at(b, g3);
 	r->created_ns = T0 + 1500 * MS;
 	span(b, g1, 0, 500 * MS, GX_G_RUNNING, NULL, 0);
-	span(b, g1, 500 * MS, 2 * SEC, GX_G_WAITING, "sync.Mutex.Lock", lock);
+	span(b, g1, 500 * MS, 2 * SEC, GX_G_WAITING, "sync", lock); /* a trace says "sync" */
 	span(b, g2, 0, 1200 * MS, GX_G_WAITING, "chan receive", recv);
 	span(b, g2, 1200 * MS, 1300 * MS, GX_G_RUNNING, NULL, 0);
 	span(b, g3, 0, 1500 * MS, GX_G_NOTEXIST, NULL, 0);
@@ -672,6 +672,8 @@ test_trace_final(void **state)
 	/* Without a window: the state at the end of the trace. */
 	T("", "1 2 7");
 	T("mutex", "1");
+	T("sema", "");
+	T("reason:sync", "1");
 	T("chan", "");
 	T("dead", "2");
 	T("sleep", "7");
@@ -847,6 +849,12 @@ test_reason_class(void **state)
 	assert_string_equal(gx_query_reason_class("IO wait", 7), "io");
 	assert_string_equal(gx_query_reason_class("GC sweep wait", 13), "gc");
 	assert_string_equal(gx_query_reason_class("brand new reason", 16), "other");
+	/* Trace block reasons. */
+	assert_string_equal(gx_query_reason_class("network", 7), "io");
+	assert_string_equal(gx_query_reason_class("sync.(*Cond).Wait", 17), "cond");
+	assert_string_equal(gx_query_reason_class("sync", 4), "sema");
+	assert_string_equal(gx_query_reason_class("system goroutine wait", 21), "idle");
+	assert_string_equal(gx_query_reason_class("GC background sweeper wait", 26), "gc");
 	assert_non_null(gx_query_aliases[0].name);
 }
 
