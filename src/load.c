@@ -37,7 +37,7 @@ struct loader_entry {
 
 static struct loader_entry loaders[] = {
 	{ GX_FMT_TRACE_V2, "trace-v2", 1, gx_trace_load },
-	{ GX_FMT_TRACE_V1, "trace-v1", 1, NULL },
+	{ GX_FMT_TRACE_V1, "trace-v1", 1, gx_trace_load },
 	{ GX_FMT_DUMP_TEXT, "dump", 1, gx_dump_load },
 	{ GX_FMT_PPROF_DEBUG1, "pprof-debug1", 1, gx_agg_load },
 	{ GX_FMT_PPROF_PROTO, "pprof-proto", 1, gx_pprof_load },

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gotrex/gofunc.h"
+#include "gotrex/trace1.h"
 #include "gotrex/trace_order.h"
 #include "gotrex/util.h"
 
@@ -362,6 +363,7 @@ gx_trace_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	struct gx_tev ev;
 	int rc;
 	static const char *const versions[] = {
+		[GX_T1_GO111] = "go1.11-1.18", [GX_T1_GO119] = "go1.19-1.20", [GX_T1_GO121] = "go1.21",
 		[GX_T2_GO122] = "go1.22", [GX_T2_GO123] = "go1.23", [GX_T2_GO125] = "go1.25",
 		[GX_T2_GO126] = "go1.26",
 	};
@@ -381,7 +383,7 @@ gx_trace_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	finish(&m);
 	gx_trace_reader_stats(r, &st);
 	meta = gx_builder_meta(b);
-	meta->format = GX_FMT_TRACE_V2;
+	meta->format = gx_trace_reader_version(r) < GX_T2_GO122 ? GX_FMT_TRACE_V1 : GX_FMT_TRACE_V2;
 	meta->start_ns = m.have_start ? m.start_ns : 0;
 	meta->end_ns = m.have_start ? m.end_ns : 0;
 	meta->lost_bytes = st.lost_bytes;

@@ -18,7 +18,8 @@
 #include "gotrex/input.h"
 #include "gotrex/store.h"
 
-/* A gx_loader_fn for GX_FMT_TRACE_V2. */
+/* A gx_loader_fn for GX_FMT_TRACE_V2 and GX_FMT_TRACE_V1 (trace_order.h
+ * reads both). */
 int gx_trace_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d);
 
 #endif
