@@ -1,5 +1,5 @@
-/* cmd_events: `gotrex events FILE` prints the ordered events of a Go 1.22+
- * execution trace, one Event.String() per event, in exactly the text of
+/* cmd_events: `gotrex events FILE` prints the ordered events of a Go
+ * execution trace (v1 traces, Go 1.11-1.21, come converted by trace1.h), one Event.String() per event, in exactly the text of
  * `go tool trace -d=parsed FILE` (compare with TZ=UTC), so the two can be
  * diffed. */
 #include "config.h"
@@ -18,7 +18,8 @@ static void
 events_usage(FILE *f)
 {
 	fprintf(f, "usage: gotrex events [--stats] [--count] FILE\n"
-	           "Print the events of a Go 1.22+ execution trace in the order and text of\n"
+	           "Print the events of a Go execution trace (Go 1.11 and newer; traces of\n"
+	           "Go 1.21 and older are converted as Go does) in the order and text of\n"
 	           "`go tool trace -d=parsed FILE`. --stats adds a summary on stderr;\n"
 	           "--count decodes and orders without printing the events (for timing).\n");
 }
