@@ -1,5 +1,6 @@
 /* cmd_events: `gotrex events FILE` prints the ordered events of a Go
- * execution trace (v1 traces, Go 1.11-1.21, come converted by trace1.h), one Event.String() per event, in exactly the text of
+ * execution trace (v1 traces, Go 1.11-1.21, come converted by trace1.h),
+ * one Event.String() per event, in exactly the text of
  * `go tool trace -d=parsed FILE` (compare with TZ=UTC), so the two can be
  * diffed. */
 #include "config.h"
