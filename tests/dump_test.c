@@ -17,6 +17,7 @@
 #include "gotrex/diag.h"
 #include "gotrex/dump.h"
 #include "gotrex/input.h"
+#include "gotrex/logprefix.h"
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
@@ -1015,6 +1016,68 @@ test_prefix_quote(void **state)
 	check_prefixed(pfx_quote);
 }
 
+static long
+lp_match(const struct gx_logprefix *lp, const char *line)
+{
+	return gx_logprefix_match(lp, line, strlen(line));
+}
+
+/* The shape rules themselves. */
+static void
+test_logprefix_shapes(void **state)
+{
+	struct gx_logprefix lp;
+	static const char ex[] = "2026-11-27T14:26:35.123Z ";
+
+	(void)state;
+	gx_logprefix_init(&lp);
+	assert_true(gx_logprefix_empty(&lp));
+	assert_int_equal(lp_match(&lp, "anything"), 0);
+	assert_true(gx_logprefix_learn(&lp, ex, strlen(ex)));
+	assert_false(gx_logprefix_empty(&lp));
+	/* the same shape, other digits, a longer, shorter or missing fraction */
+	assert_int_equal(lp_match(&lp, "2026-11-27T14:26:35.123Z goroutine 1 [running]:"), 25);
+	assert_int_equal(lp_match(&lp, "2025-01-02T03:04:05.123456789Z \tx.go:1"), 31);
+	assert_int_equal(lp_match(&lp, "2025-01-02T03:04:05Z main.main()"), 21);
+	/* trailing blank trimmed by the shipper: the whole line is prefix */
+	assert_int_equal(lp_match(&lp, "2025-01-02T03:04:05.5Z"), 22);
+	/* the last blank is matched exactly: indentation after it is content */
+	assert_int_equal(lp_match(&lp, "2025-01-02T03:04:05.5Z    /a.go:1"), 23);
+	/* not this shape */
+	assert_int_equal(lp_match(&lp, "main.main()"), -1);
+	assert_int_equal(lp_match(&lp, "2025/01/02 03:04:05 x"), -1);
+	assert_int_equal(lp_match(&lp, ""), -1);
+	/* learning the same shape again adds nothing; an empty example
+	 * lets unprefixed lines through as well */
+	assert_true(gx_logprefix_learn(&lp, "1999-01-01T00:00:00.1Z ", 23));
+	assert_int_equal(lp.nshape, 1);
+	assert_true(gx_logprefix_learn(&lp, "", 0));
+	assert_int_equal(lp_match(&lp, "main.main()"), 0);
+
+	/* a prefix ending in a word: exactly as long as the example */
+	gx_logprefix_init(&lp);
+	assert_true(gx_logprefix_learn(&lp, "[x] ab", 6));
+	assert_int_equal(lp_match(&lp, "[y] cdgoroutine 1 [running]:"), 6);
+	assert_int_equal(lp_match(&lp, "[y] c"), -1);
+
+	/* too long to be a prefix */
+	{
+		char big[GX_LOGPREFIX_MAX_LEN + 2];
+
+		memset(big, 'a', sizeof(big));
+		assert_false(gx_logprefix_learn(&lp, big, sizeof(big)));
+	}
+	/* too many tokens */
+	{
+		char many[2 * GX_LOGPREFIX_MAX_TOKENS + 2];
+		size_t k;
+
+		for (k = 0; k < sizeof(many); k++)
+			many[k] = k % 2 ? '-' : 'a';
+		assert_false(gx_logprefix_learn(&lp, many, sizeof(many)));
+	}
+}
+
 /* Two services interleaved by docker compose, and a blank line whose
  * prefix lost its trailing space. */
 static void
@@ -1222,6 +1285,7 @@ main(void)
 		cmocka_unit_test(test_prefix_indent),
 		cmocka_unit_test(test_prefix_quote),
 		cmocka_unit_test(test_prefix_interleaved),
+		cmocka_unit_test(test_logprefix_shapes),
 		cmocka_unit_test(test_load),
 	};
 
