@@ -518,6 +518,44 @@ test_unavailable(void **state)
 	parsed_free(p);
 }
 
+/* A runtime throw: "runtime:" lines, the g0 stack under "runtime stack:"
+ * (no header) before the first goroutine, 22 million frames elided. */
+static void
+test_stack_overflow(void **state)
+{
+	struct parsed *p = parse_file("stack-overflow.txt");
+	const struct gx_dump_goroutine *g;
+
+	(void)state;
+	assert_int_equal(p->diag.n, 0);
+	assert_int_equal(p->dump->ng, 5);
+	assert_text(p->dump->info.headline, "fatal error: stack overflow");
+	assert_true(strncmp(p->dump->info.preamble,
+	                    "runtime: goroutine stack exceeds 1000000000-byte limit\n", 55) == 0);
+	assert_non_null(strstr(p->dump->info.preamble, "\nruntime stack:\nruntime.throw("));
+	assert_string_equal(p->dump->info.trailer, "exit status 2\n");
+	g = &p->dump->g[0];
+	assert_int_equal(g->id, 1);
+	assert_int_equal(g->source_line, 13);
+	assert_int_equal(g->nframes, 101);
+	assert_int_equal(g->frames[50].elided, 22369478);
+	assert_text(g->frames[100].func, "runtime.goexit");
+	assert_false(g->flags & GX_DUMP_G_SYSTEM);
+	assert_true(find_g(p->dump, 17)->flags & GX_DUMP_G_SYSTEM);
+	parsed_free(p);
+
+	p = parse_file("concurrent-map-writes.txt");
+	assert_int_equal(p->diag.n, 0);
+	assert_int_equal(p->dump->ng, 1);
+	assert_text(p->dump->info.headline, "fatal error: concurrent map writes");
+	assert_false(p->dump->info.all_asleep);
+	g = &p->dump->g[0];
+	assert_int_equal(g->id, 6);
+	assert_text(g->frames[0].func, "internal/runtime/maps.fatal");
+	assert_int_equal(g->creator_id, 1);
+	parsed_free(p);
+}
+
 /* Waited a minute (the GC stamps waitsince, the header prints whole
  * minutes, plural even for 1), panic with GOTRACEBACK=all. */
 static void
@@ -1271,6 +1309,7 @@ main(void)
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_unavailable),
 		cmocka_unit_test(test_minutes),
+		cmocka_unit_test(test_stack_overflow),
 		cmocka_unit_test(test_header_forms),
 		cmocka_unit_test(test_frame_forms),
 		cmocka_unit_test(test_diagnostics_inside),
