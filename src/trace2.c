@@ -723,13 +723,9 @@ gx_t2_gen_frame(const struct gx_t2_gen *g, uint64_t pc)
 uint64_t
 gx_t2_gen_add_extra(struct gx_t2_gen *g, const char *s, size_t n)
 {
-	size_t i;
-
+	/* Go dedups these; the ids are never shown, so we do not. */
 	if (n == 0)
 		return 0;
-	for (i = 0; i < g->nextra; i++)
-		if (g->extra_len[i] == n && memcmp(g->extra[i], s, n) == 0)
-			return i + 1;
 	gx_grow(&g->extra, &g->capextra, g->nextra + 1, sizeof(*g->extra));
 	g->extra_len = xreallocarray(g->extra_len, g->capextra, sizeof(*g->extra_len));
 	g->extra[g->nextra] = xstrndup(s, n);

@@ -1,7 +1,8 @@
 // traceprog records a short execution trace that exercises most event
 // kinds: goroutine create/block/unblock, channels, mutexes, sleeps,
-// syscalls, GC, user tasks/regions/logs, and (Go >= 1.23) iter.Pull
-// coroutine switches when built with the coro tag. Used by
+// syscalls (one blocking long enough for its P to be stolen), GC, CPU
+// profile samples, user tasks/regions/logs, and (Go >= 1.23) iter.Pull
+// coroutine switches. Used by
 // tests/trace_crosscheck.sh.
 //
 // Usage: go run . OUT.trace
@@ -10,10 +11,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"runtime/trace"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -33,6 +37,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// CPU samples end up in the trace as StackSample events.
+	if err := pprof.StartCPUProfile(io.Discard); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	defer pprof.StopCPUProfile()
 	ctx, task := trace.NewTask(context.Background(), "main task")
 	trace.Log(ctx, "phase", "start \"quoted\" \t tab \u00e9")
 
@@ -78,10 +87,44 @@ func main() {
 			_ = fi.Size()
 		}
 	}
+	blockingSyscall()
+	spin(60 * time.Millisecond)
 	coro()
 	runtime.GC()
 	task.End()
 	time.Sleep(10 * time.Millisecond)
 	trace.Stop()
 	f.Close()
+}
+
+// blockingSyscall blocks a goroutine in read(2) on a pipe for a few ms:
+// sysmon retakes its P (ProcSteal, GoSyscallEndBlocked).
+func blockingSyscall() {
+	var fds [2]int
+	if err := syscall.Pipe(fds[:]); err != nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		var b [1]byte
+		syscall.Read(fds[0], b[:])
+		close(done)
+	}()
+	time.Sleep(25 * time.Millisecond)
+	syscall.Write(fds[1], []byte{1})
+	<-done
+	syscall.Close(fds[0])
+	syscall.Close(fds[1])
+}
+
+// spin burns CPU so that the profiler takes samples.
+func spin(d time.Duration) {
+	end := time.Now().Add(d)
+	x := 0
+	for time.Now().Before(end) {
+		for i := 0; i < 1000; i++ {
+			x += i
+		}
+	}
+	_ = x
 }
