@@ -94,6 +94,58 @@ test_header(void **state)
 	assert_int_equal(gx_t2_read_header((const uint8_t *)"go 1.26 trace", 13, &err), -1);
 	assert_int_equal(gx_t2_read_header((const uint8_t *)"go 1.26 traceXYZ", 16, &err), -1);
 	assert_int_equal(gx_t2_read_header((const uint8_t *)"go 1. trace\0\0\0\0\0", 16, &err), -1);
+	/* The event table of each version is a prefix of the newest one. */
+	assert_int_equal(gx_t2_version_max_event(22), GX_EV2_USER_LOG);
+	assert_int_equal(gx_t2_version_max_event(23), GX_EV2_EXPERIMENTAL_BATCH);
+	assert_int_equal(gx_t2_version_max_event(25), GX_EV2_CLOCK_SNAPSHOT);
+	assert_int_equal(gx_t2_version_max_event(26), GX_EV2_END_OF_GENERATION);
+	assert_string_equal(gx_t2_event_name(GX_EV2_GO_SWITCH), "GoSwitch");
+	assert_string_equal(gx_t2_event_name(99), "Invalid(99)");
+}
+
+/* ------------------------------------------------------------------ */
+/* Quoting: the expected strings are Go's strconv.Quote of the inputs
+ * (Go 1.26.8), written as C literals. */
+
+static void
+test_quote(void **state)
+{
+#define Q(in, want) { in, sizeof(in) - 1, want }
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *want;
+	} cases[] = {
+	Q("plain", "\042plain\042"),
+	Q("tab\011 nl\012 cr\015 bell\007", "\042tab\134t nl\134n cr\134r bell\134a\042"),
+	Q("quote\042 back\134", "\042quote\134\042 back\134\134\042"),
+	Q("\000\001\037\177", "\042\134x00\134x01\134x1f\134x7f\042"),
+	Q("\303\251 \346\227\245\346\234\254\350\252\236", "\042\303\251 \346\227\245\346\234\254\350\252\236\042"),
+	Q("\302\240", "\042\134u00a0\042"),
+	Q("\342\200\213", "\042\134u200b\042"),
+	Q("\360\237\230\200", "\042\360\237\230\200\042"),
+	Q("\377", "\042\134xff\042"),
+	Q("\355\240\200", "\042\134xed\134xa0\134x80\042"),
+	Q("\363\240\200\201", "\042\134U000e0001\042"),
+	Q("\315\270", "\042\134u0378\042"),
+	Q("\357\273\277", "\042\134ufeff\042"),
+	Q("\200", "\042\134x80\042"),
+	Q("\342\200\250", "\042\134u2028\042"),
+	Q("a\303", "\042a\134xc3\042"),
+	Q("\364\220\200\200", "\042\134xf4\134x90\134x80\134x80\042"),
+	Q("\360\237\253\250", "\042\360\237\253\250\042"),
+	};
+#undef Q
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < GX_ARRAY_SIZE(cases); i++) {
+		struct gx_buf b = { 0 };
+
+		gx_tev_quote(&b, cases[i].in, cases[i].n);
+		assert_string_equal(b.data, cases[i].want);
+		gx_buf_free(&b);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -410,6 +462,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uvarint),
 		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_handmade),
 		cmocka_unit_test(test_built),
 		cmocka_unit_test(test_truncate_every_byte),

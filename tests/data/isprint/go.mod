@@ -1,0 +1,3 @@
+module isprint
+
+go 1.22
