@@ -120,6 +120,14 @@ put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine
 		gx_buf_puts(out, "?");
 }
 
+static const char *
+undetermined_why(const struct gx_wg_goroutine *x)
+{
+	if (x->opaque)
+		return "the input gives neither its stack nor its wait reason";
+	return "the receiving function takes no arguments, so the channel may be a timer's";
+}
+
 /* ------------------------------------------------------------------ */
 /* Text */
 
@@ -272,17 +280,20 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 		}
 	}
 	if (dl->nundetermined > 0) {
-		gx_buf_printf(out, "\nblocked, undetermined (%zu): the receiving function takes no "
-		              "arguments, so the channel may be a timer's:\n", dl->nundetermined);
+		gx_buf_printf(out, "\nblocked, undetermined (%zu):\n", dl->nundetermined);
 		for (size_t i = 0; i < dl->nundetermined; i++) {
 			uint32_t g = dl->undetermined[i];
 			const struct gx_goroutine_rec *gr = grec(w, g);
+			const struct gx_wg_goroutine *x = gx_wg_goroutine(w, g);
 
 			gx_buf_printf(out, "  G%" PRIu64 " ", gr->id);
-			esc_str(out, s, gr->reason, ascii);
+			if (gr->reason != 0)
+				esc_str(out, s, gr->reason, ascii);
+			else
+				gx_buf_puts(out, "waiting");
 			gx_buf_puts(out, " in ");
 			gx_wg_describe_site(w, g, out, ascii);
-			gx_buf_puts(out, "\n");
+			gx_buf_printf(out, ": %s\n", undetermined_why(x));
 		}
 	}
 }

@@ -275,9 +275,11 @@ from_reason(const char *r, size_t n)
 		"trace ", "page trace flush", "flushing proc caches", "dumping heap",
 		"panicwait", "debug call", "stopping the world", "preempted", "idle",
 		"mark wait", "Concurrent GC wait", "copystack", "waiting for cgo callback",
+		/* execution traces' block reasons (runtime/traceruntime.go) */
+		"system goroutine wait", "wait until GC ends", "wait for debug call",
 	};
 
-	if (eq(r, n, "IO wait"))
+	if (eq(r, n, "IO wait") || eq(r, n, "network"))
 		return GX_WAIT_IO;
 	if (eq(r, n, "sleep"))
 		return GX_WAIT_SLEEP;
@@ -299,7 +301,7 @@ from_reason(const char *r, size_t n)
 		return GX_WAIT_WLOCK;
 	if (starts(r, n, "sync.WaitGroup.Wait"))
 		return GX_WAIT_WAITGROUP;
-	if (eq(r, n, "sync.Cond.Wait"))
+	if (eq(r, n, "sync.Cond.Wait") || eq(r, n, "sync.(*Cond).Wait"))
 		return GX_WAIT_COND;
 	for (size_t i = 0; i < GX_ARRAY_SIZE(system); i++)
 		if (starts(r, n, system[i]))
@@ -450,6 +452,29 @@ find_addr(const struct gx_store *s, gx_stack st, enum gx_wait_kind k, struct gx_
 	}
 }
 
+/* A stack made only of runtime frames: a goroutine the runtime started
+ * (a trace does not always say so: one that was runnable when tracing
+ * began has no stack until it runs). */
+static bool
+runtime_only(const struct gx_store *s, gx_stack st)
+{
+	size_t depth = gx_store_stack_depth(s, st), seen = 0;
+
+	for (size_t i = 0; i < depth; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+		size_t n;
+		const char *fn;
+
+		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
+			continue;
+		fn = gx_store_str(s, f->func, &n);
+		if (!gx_func_is_runtime(fn, n))
+			return false;
+		seen++;
+	}
+	return seen > 0;
+}
+
 void
 gx_wg_classify(const struct gx_store *s, const struct gx_goroutine_rec *g,
                struct gx_wg_goroutine *out)
@@ -464,6 +489,7 @@ gx_wg_classify(const struct gx_store *s, const struct gx_goroutine_rec *g,
 	out->site_frame = GX_NONE32;
 	out->wait_frame = GX_NONE32;
 	out->possible_timer = false;
+	out->opaque = false;
 
 	depth = gx_store_stack_depth(s, g->stack);
 	for (size_t i = 0; i < depth; i++) {
@@ -475,9 +501,32 @@ gx_wg_classify(const struct gx_store *s, const struct gx_goroutine_rec *g,
 
 	if (g->state != GX_G_WAITING && !(g->flags & GX_G_LEAKED))
 		return;
+	/* The runtime's own goroutines (forcegc, sweeper, scavenger,
+	 * finalizers, trace helpers) never take part in a user's deadlock;
+	 * a trace gives them plain reasons ("chan receive", or none when
+	 * they were already parked when tracing began). */
+	if ((g->flags & GX_G_SYSTEM) || runtime_only(s, g->stack)) {
+		out->kind = GX_WAIT_SYSTEM;
+		return;
+	}
+	/* Blocked since before a trace began, never seen again, and the
+	 * trace (Go 1.22) gave neither a stack nor a reason: nothing to
+	 * judge it by. */
+	if (n == 0 && depth == 0) {
+		out->kind = GX_WAIT_OTHER;
+		out->opaque = true;
+		return;
+	}
 	k = from_reason(r, n);
 	if (k == GX_WAIT_KIND_COUNT)
 		k = from_frames(s, g->stack);
+	/* A trace's "forever": a nil channel or select {}. */
+	if (eq(r, n, "forever")) {
+		if (k == GX_WAIT_CHAN_RECV || k == GX_WAIT_CHAN_SEND)
+			k = GX_WAIT_NIL_CHAN;
+		else if (k == GX_WAIT_SELECT || k == GX_WAIT_KIND_COUNT)
+			k = GX_WAIT_SELECT_NONE;
+	}
 	if (k == GX_WAIT_KIND_COUNT)
 		k = eq(r, n, "semacquire") ? GX_WAIT_SEMA : GX_WAIT_OTHER;
 	out->kind = (uint8_t)k;

@@ -643,6 +643,10 @@ build_history(struct build *b, size_t *nh)
 			else
 				hi = mid;
 		}
+		/* The model ends the wait and starts the runnable span at the
+		 * unblock's own time: the wait is the span just before. */
+		while (lo > 0 && sp[lo - 1].state != GX_G_WAITING && sp[lo - 1].start_ns == ev[i].ns)
+			lo--;
 		if (lo == 0 || sp[lo - 1].state != GX_G_WAITING)
 			continue;
 		u = ev[i].arg0 == 0 ? GX_NONE32 : gx_store_find_goroutine(s, ev[i].arg0);
@@ -988,7 +992,8 @@ propagate(struct build *b)
 		} else if (k == GX_WAIT_NIL_CHAN || k == GX_WAIT_SELECT_NONE) {
 			x->status = GX_WG_STUCK;
 			x->proof = GX_PROOF_PERMANENT;
-		} else if (x->resource != GX_NONE32 && b->undetermined_res[x->resource]) {
+		} else if (x->opaque ||
+		           (x->resource != GX_NONE32 && b->undetermined_res[x->resource])) {
 			x->status = GX_WG_UNDETERMINED;
 			queue[qt++] = (uint32_t)g; /* may well be live: do not condemn others */
 		} else {

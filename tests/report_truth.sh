@@ -31,9 +31,11 @@ skipped=0
 failures=0
 : >"$GX_TMP/fingerprints"
 
-# stuck_of JSON: "count function" per stuck goroutine function, sorted.
+# stuck_of JSON: "count function" per stuck goroutine function, sorted;
+# a stuck goroutine without a user frame counts as "(none)".
 stuck_of() {
-	sed -n 's/.*"count": \([0-9]*\), "status": "stuck".*"function": "\([^"]*\)".*/\2 \1/p' "$1" |
+	sed 's/"function": null/"function": "(none)"/' "$1" |
+		sed -n 's/.*"count": \([0-9]*\), "status": "stuck".*"function": "\([^"]*\)".*/\2 \1/p' |
 		awk '{ n[$1] += $2 } END { for (f in n) print n[f], f }' | sort
 }
 

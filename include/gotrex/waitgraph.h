@@ -111,6 +111,7 @@ struct gx_wg_goroutine {
 	uint32_t site_frame; /* index in its stack of the innermost user frame, GX_NONE32 */
 	uint32_t wait_frame; /* index of the frame that named the object, GX_NONE32 */
 	bool possible_timer; /* receiving function takes no arguments: may be a timer channel */
+	bool opaque;         /* blocked, but the input gives neither its stack nor its reason */
 };
 
 /* ------------------------------------------------------------------ */
