@@ -61,6 +61,7 @@ struct parser {
 	struct gx_buf trailer;
 	struct gx_buf pend;  /* ST_SUSPECT: the lines in question, '\n'-joined */
 	size_t npend;
+	struct gx_dump_text pend_first; /* the first of them, in the input */
 
 	/* the open goroutine */
 	bool open;
@@ -791,6 +792,8 @@ is_structural(const char *c, size_t n)
 static void
 pend_add(struct parser *p, const char *c, size_t n)
 {
+	if (p->npend == 0)
+		p->pend_first = txt(c, n);
 	gx_buf_append(&p->pend, c, n);
 	gx_buf_putc(&p->pend, '\n');
 	p->npend++;
@@ -810,12 +813,41 @@ pend_flush(struct parser *p)
 
 #define MAX_SUSPECT 64
 
+/* "\t[FILE:LINE ]pc=0x..": the file line of a symbolized cgo frame. */
+static bool
+is_cgo_file_line(const char *c, size_t n)
+{
+	size_t s = n;
+	uint64_t v;
+
+	while (s > 0 && c[s - 1] != ' ' && c[s - 1] != '\t')
+		s--;
+	return STARTS(c + s, n - s, "pc=") && all_hex0x(c + s + 3, n - s - 3, &v);
+}
+
 /* ST_SUSPECT: does this line continue the goroutine's stack? */
 static void
 suspect_line(struct parser *p, const char *c, size_t n)
 {
 	bool file = n > 0 && (c[0] == '\t' || c[0] == ' ');
 
+	if (file && p->need == NEED_NONE && p->npend == 1 && is_cgo_file_line(c, n)) {
+		/* A cgo symbolizer's frame: its name as the symbolizer gave
+		 * it (no parentheses), then "\t[FILE:LINE ]pc=0x..". */
+		struct gx_dump_frame *f;
+
+		gx_buf_reset(&p->pend);
+		p->npend = 0;
+		p->state = ST_BLOCK;
+		f = push_frame(p);
+		f->source_line = p->lineno - 1;
+		f->func = p->pend_first;
+		f->raw = p->pend_first;
+		f->flags = GX_DUMP_FRAME_CGO | GX_DUMP_FRAME_NO_FILE;
+		p->need = NEED_FILE_OPT;
+		block_line(p, c, n);
+		return;
+	}
 	if ((file && p->need != NEED_NONE) || (!file && is_structural(c, n))) {
 		/* it does: the suspect lines were foreign */
 		gx_buf_reset(&p->pend);

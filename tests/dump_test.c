@@ -692,6 +692,8 @@ test_frame_forms(void **state)
 		"non-Go function at pc=0x7f12a0\n"
 		"non-Go function\n"
 		"\t/src/x.c:12 pc=0x7f0001\n"
+		"myCfunc\n"
+		"\t/src/y.c:40 pc=0x7f0101\n"
 		"runtime.cgocall(0x4b3d40, 0xc000051f30)\n"
 		"\t/usr/local/go/src/runtime/cgocall.go:167 +0x3e fp=0xc000051f08 sp=0xc000051ed0\n"
 		"...additional frames elided...\n"
@@ -702,7 +704,7 @@ test_frame_forms(void **state)
 
 	(void)state;
 	g = &p->dump->g[0];
-	assert_int_equal(g->nframes, 8);
+	assert_int_equal(g->nframes, 9);
 	f = &g->frames[0];
 	assert_text(f->func, "main.(*T[...]).M[...]");
 	assert_text(f->args, "(0x1, {0x2, 0x3}, 0x4?, _, ...)");
@@ -727,11 +729,18 @@ test_frame_forms(void **state)
 	assert_text(f->file, "/src/x.c");
 	assert_int_equal(f->line, 12);
 	assert_int_equal(f->pc, 0x7f0001);
-	f = &g->frames[6];
+	f = &g->frames[6]; /* named by a cgo symbolizer */
+	assert_text(f->func, "myCfunc");
+	assert_text(f->file, "/src/y.c");
+	assert_int_equal(f->line, 40);
+	assert_int_equal(f->pc, 0x7f0101);
+	assert_true(f->flags & GX_DUMP_FRAME_CGO);
+	assert_int_equal(f->source_line, 13);
+	f = &g->frames[7];
 	assert_int_equal(f->fp, 0xc000051f08);
 	assert_int_equal(f->sp, 0xc000051ed0);
 	assert_int_equal(f->pc, 0);
-	f = &g->frames[7];
+	f = &g->frames[8];
 	assert_true(f->flags & GX_DUMP_FRAME_ELIDED);
 	assert_int_equal(f->elided, 0);
 	assert_text(g->created_by->func, "main.start");
