@@ -727,30 +727,39 @@ find_prefixed_header(struct parser *p, const char *raw, size_t rawn, const char 
 		off = (size_t)(g - raw);
 		if (off > 0 && header_start(g, rawn - off, &id, &ovf) != 0) {
 			struct gx_logprefix cand;
-			const char *nl = raw + rawn;
-			const char *n2, *n2e;
-			long m;
+			const char *n2 = raw + rawn, *n2e;
+			int tries;
 
-			/* the next line */
-			while (nl < next_end && *nl != '\n')
-				nl++;
-			if (nl >= next_end)
-				return -1;
-			n2 = nl + 1;
-			n2e = memchr(n2, '\n', (size_t)(next_end - n2));
-			if (n2e == NULL)
-				n2e = next_end;
-			if (n2e > n2 && n2e[-1] == '\r')
-				n2e--;
 			gx_logprefix_init(&cand);
 			if (!gx_logprefix_learn(&cand, raw, off))
 				return -1;
-			m = gx_logprefix_match(&cand, n2, (size_t)(n2e - n2));
-			if (m < 0 || !looks_like_body(n2 + m, (size_t)(n2e - n2) - (size_t)m))
-				return -1;
-			if (!gx_logprefix_learn(&p->lp, raw, off))
-				return -1;
-			return (long)off;
+			/* The first of the next few lines with this prefix
+			 * (other writers may come between) must be a stack
+			 * line. */
+			for (tries = 0; tries < 8; tries++) {
+				long m;
+
+				while (n2 < next_end && *n2 != '\n')
+					n2++;
+				if (n2 >= next_end)
+					return -1;
+				n2++;
+				n2e = memchr(n2, '\n', (size_t)(next_end - n2));
+				if (n2e == NULL)
+					n2e = next_end;
+				m = gx_logprefix_match(&cand, n2, (size_t)(n2e - n2) -
+				                                  (n2e > n2 && n2e[-1] == '\r'));
+				if (m < 0) {
+					n2 = n2e;
+					continue;
+				}
+				if (!looks_like_body(n2 + m, (size_t)(n2e - n2) - (size_t)m -
+				                                 (n2e > n2 && n2e[-1] == '\r')) ||
+				    !gx_logprefix_learn(&p->lp, raw, off))
+					return -1;
+				return (long)off;
+			}
+			return -1;
 		}
 		s = g + 1;
 	}
@@ -1047,6 +1056,24 @@ header_line(struct parser *p, const char *c, size_t n, size_t lb, uint64_t id,
 	p->state = ST_BLOCK;
 }
 
+static bool
+try_prefixed_header(struct parser *p, const char *raw, size_t rawn, const char *end)
+{
+	long off = find_prefixed_header(p, raw, rawn, end);
+	const char *c;
+	size_t n, lb;
+	uint64_t id = 0;
+	bool ovf = false;
+
+	if (off < 0)
+		return false;
+	c = raw + off;
+	n = rawn - (size_t)off;
+	lb = header_start(c, n, &id, &ovf);
+	header_line(p, c, n, lb, id, ovf, raw);
+	return true;
+}
+
 static void
 one_line(struct parser *p, const char *raw, size_t rawn, const char *end)
 {
@@ -1074,8 +1101,13 @@ one_line(struct parser *p, const char *raw, size_t rawn, const char *end)
 		suspect_line(p, c, n);
 		return;
 	}
-	if (p->state == ST_BLOCK || p->state == ST_SUSPECT)
-		return; /* a foreign line interleaved with the dump */
+	if (p->state == ST_BLOCK || p->state == ST_SUSPECT) {
+		/* A foreign line interleaved with the dump, or the next
+		 * header behind a prefix of another shape. */
+		if (rawn > 12 && memmem(raw, rawn, "goroutine ", 10) != NULL)
+			try_prefixed_header(p, raw, rawn, end);
+		return;
+	}
 	/* ST_OUT, ST_GAP */
 	if (!foreign && n == 0) {
 		if (p->state == ST_OUT)
@@ -1092,17 +1124,9 @@ one_line(struct parser *p, const char *raw, size_t rawn, const char *end)
 		p->state = ST_OUT;
 	}
 	/* a header behind a prefix we do not know yet */
-	if (rawn > 12 && memmem(raw, rawn, "goroutine ", 10) != NULL) {
-		long off = find_prefixed_header(p, raw, rawn, end);
-
-		if (off >= 0) {
-			c = raw + off;
-			n = rawn - (size_t)off;
-			lb = header_start(c, n, &id, &ovf);
-			header_line(p, c, n, lb, id, ovf, raw);
-			return;
-		}
-	}
+	if (rawn > 12 && memmem(raw, rawn, "goroutine ", 10) != NULL &&
+	    try_prefixed_header(p, raw, rawn, end))
+		return;
 	outside(p, c, n);
 }
 

@@ -1063,6 +1063,29 @@ test_prefix_quote(void **state)
 	check_prefixed(pfx_quote);
 }
 
+/* kubectl logs --prefix over two pods whose names have different shapes:
+ * each header teaches its own prefix, lines of both are stripped. */
+static void
+test_prefix_two_shapes(void **state)
+{
+	struct parsed *p = parse_str(
+		"[pod/api-7f9c/app] goroutine 1 [chan receive]:\n"
+		"[pod/api-7f9c/app] main.main()\n"
+		"[pod/worker_3/app] goroutine 5 [select]:\n"
+		"[pod/api-7f9c/app] \t/app/main.go:8 +0x2d\n"
+		"[pod/worker_3/app] main.loop()\n"
+		"[pod/worker_3/app] \t/app/loop.go:20 +0x3c\n");
+	const struct gx_dump_goroutine *g;
+
+	(void)state;
+	assert_int_equal(p->dump->ng, 2);
+	g = find_g(p->dump, 5);
+	assert_int_equal(g->nframes, 1);
+	assert_text(g->frames[0].file, "/app/loop.go");
+	assert_true(p->dump->info.prefixed);
+	parsed_free(p);
+}
+
 static long
 lp_match(const struct gx_logprefix *lp, const char *line)
 {
@@ -1333,6 +1356,7 @@ main(void)
 		cmocka_unit_test(test_prefix_indent),
 		cmocka_unit_test(test_prefix_quote),
 		cmocka_unit_test(test_prefix_interleaved),
+		cmocka_unit_test(test_prefix_two_shapes),
 		cmocka_unit_test(test_logprefix_shapes),
 		cmocka_unit_test(test_load),
 	};
