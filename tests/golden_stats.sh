@@ -15,6 +15,9 @@
 #     same counts, no more, no less;
 #   - "by_state" and the groups' "goroutines" both add up to the total, and
 #     the text output says the same total;
+#   - the group sizes are those of the sets of goroutines whose headers
+#     have the same reason and whose frame lines are the same once
+#     arguments, +0x offsets and "in goroutine N" are taken off (awk);
 #   - for every `stuck N F` line of samples/<name>/expect: the goroutines
 #     whose innermost main.* frame is F and whose header reason is a
 #     blocking one are found in the raw dump (N of them in debug2/sigquit),
@@ -88,6 +91,38 @@ raw_goroutines() {
 	' "$1"
 }
 
+# raw_group_sizes FILE: the sizes of the sets of goroutines with the same
+# header reason and the same frame lines, without arguments, offsets,
+# "fp= sp= pc=" (GOTRACEBACK=system and up) and "in goroutine N"; one per
+# line, ascending.
+raw_group_sizes() {
+	awk '
+	function flush() { if (key != "") n[key]++; key = "" }
+	/^goroutine [0-9]+ .*\[/ {
+		flush()
+		s = $0
+		sub(/^[^[]*\[/, "", s)
+		sub(/ labels:\{.*$/, "", s)
+		sub(/[],].*$/, "", s)
+		key = s "|"
+		next
+	}
+	/^$/ { flush(); next }
+	key == "" { next }
+	{
+		l = $0
+		sub(/ fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+$/, "", l)
+		sub(/ \+0x[0-9a-f]+$/, "", l)
+		if (l !~ /^\t/) {
+			sub(/\([^()]*\)$/, "", l)
+			sub(/ in goroutine [0-9]+$/, "", l)
+		}
+		key = key l "|"
+	}
+	END { flush(); for (k in n) print n[k] }
+	' "$1" | sort -n
+}
+
 # A reason a stuck goroutine can have (as samples/check-expect.sh counts them).
 blocking() {
 	case "$1" in
@@ -121,6 +156,12 @@ $(cat "$GX_TMP/reasons.diff")"
 		bad "$dump: by_state does not add up to $want"
 	[ "$(jq '[.groups[].goroutines] | add // 0' "$json")" = "$want" ] ||
 		bad "$dump: the groups do not add up to $want goroutines"
+	# Groups: goroutines with the same reason and the same frame lines once
+	# arguments, +0x offsets and "in goroutine N" are taken off.
+	raw_group_sizes "$dump" > "$GX_TMP/raw.groups"
+	jq -r '.groups[].goroutines' "$json" | sort -n > "$GX_TMP/gx.groups"
+	cmp -s "$GX_TMP/raw.groups" "$GX_TMP/gx.groups" ||
+		bad "$dump: group sizes differ from the raw dump's identical stacks (raw: $(tr '\n' ' ' < "$GX_TMP/raw.groups"); gotrex: $(tr '\n' ' ' < "$GX_TMP/gx.groups"))"
 	[ "$(jq '[.groups[] | select(.ids_truncated)] | length' "$json")" = 0 ] ||
 		bad "$dump: a group's id list is truncated; the stuck check cannot run"
 
