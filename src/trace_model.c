@@ -167,7 +167,9 @@ close_state(struct model *m, struct mg *g, int64_t ns)
 		p.g = g->bi;
 		gx_builder_pspan(m->b, &p);
 	}
-	if (g->state == GX_G_NOTEXIST || g->state == GX_G_DEAD)
+	/* "Not yet created" and "dead" are spans too, so that a timeline
+	 * covers the whole trace; empty ones are left out. */
+	if ((g->state == GX_G_NOTEXIST || g->state == GX_G_DEAD) && ns <= g->since)
 		return;
 	memset(&s, 0, sizeof(s));
 	s.start_ns = g->since;

@@ -108,7 +108,7 @@ test_model(void **state)
 	/* G1: running from the start, waiting on a channel, runnable, running. */
 	g1i = gx_store_find_goroutine(s, 1);
 	sp = gx_store_spans(s, g1i, &n);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	assert_int_equal(sp[0].state, GX_G_RUNNING);
 	assert_true(sp[0].start_ns == 64000 && sp[0].end_ns == 65280);
 	assert_int_equal(sp[1].state, GX_G_WAITING);
@@ -119,6 +119,20 @@ test_model(void **state)
 	assert_true(sp[2].start_ns == 128896 && sp[2].end_ns == 128960);
 	assert_int_equal(sp[3].state, GX_G_RUNNING);
 	assert_true(sp[3].start_ns == 128960 && sp[3].end_ns == 129152);
+	assert_int_equal(sp[4].state, GX_G_DEAD);
+	assert_true(sp[4].start_ns == 129152 && sp[4].end_ns == 129217);
+
+	/* G7: not yet created, runnable, running, dead. */
+	sp = gx_store_spans(s, gx_store_find_goroutine(s, 7), &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(sp[0].state, GX_G_NOTEXIST);
+	assert_true(sp[0].start_ns == 64000 && sp[0].end_ns == 64896);
+	assert_int_equal(sp[1].state, GX_G_RUNNABLE);
+	assert_true(sp[1].start_ns == 64896 && sp[1].end_ns == 65344);
+	assert_int_equal(sp[2].state, GX_G_RUNNING);
+	assert_true(sp[2].start_ns == 65344 && sp[2].end_ns == 65920);
+	assert_int_equal(sp[3].state, GX_G_DEAD);
+	assert_true(sp[3].start_ns == 65920 && sp[3].end_ns == 129217);
 
 	ev = gx_store_events(s, &n);
 	for (i = 0; i < n; i++) {

@@ -3,7 +3,8 @@
  * trace whose header version the first byte picks (22, 23, 25 or 26, so
  * that random inputs get past the header). Every event is formatted and
  * every view of it taken. Anything may be rejected; nothing may crash,
- * hang or read out of bounds.
+ * hang or read out of bounds. Every other input also goes through the
+ * loader (trace_model) into a store builder.
  *
  * Seeds: the hand-made example and small real traces (tests/data). */
 #include "config.h"
@@ -14,6 +15,8 @@
 
 #include "gotrex/diag.h"
 #include "gotrex/input.h"
+#include "gotrex/store.h"
+#include "gotrex/trace_model.h"
 #include "gotrex/trace_order.h"
 #include "gotrex/util.h"
 
@@ -89,5 +92,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gx_buf_free(&out);
 	gx_input_close(in);
 	gx_diag_clear(&d);
+	if (size % 2 == 1) {
+		struct gx_builder *b = gx_builder_new(NULL);
+
+		if (size >= 5 && memcmp(data, "go 1.", 5) == 0) {
+			in = gx_input_open_memory("fuzz.trace", data, size);
+		} else {
+			buf = xmalloc(16 + size - 1);
+			memset(buf, 0, 16);
+			snprintf((char *)buf, 16, "go 1.%d trace", versions[data[0] % 4]);
+			memcpy(buf + 16, data + 1, size - 1);
+			in = gx_input_open_memory("fuzz.trace", buf, 16 + size - 1);
+			free(buf);
+		}
+		(void)gx_trace_load(in, b, &d);
+		gx_builder_free(b);
+		gx_input_close(in);
+		gx_diag_clear(&d);
+	}
 	return 0;
 }
