@@ -145,6 +145,9 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_HISTORY] = "history",
 		[GX_EVID_RUNTIME] = "runtime",
 		[GX_EVID_OTHER_LOCK] = "other-lock",
+		[GX_EVID_PARTNER] = "partner",
+		[GX_EVID_LOCK_ORDER] = "lock-order",
+		[GX_EVID_HELD_ACROSS] = "held-across",
 	};
 	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
 }
@@ -596,9 +599,26 @@ site_key(const struct gx_store *s, gx_stack st, gx_str reason)
 	return mix64(mix64(reason + 1) ^ st);
 }
 
+/* Where a stack is, for pairing a waker with the waiters it woke: the
+ * innermost user frame's function and line; 0 when it has none. */
+static uint64_t
+loc_key(const struct gx_store *s, gx_stack st)
+{
+	size_t depth = gx_store_stack_depth(s, st);
+
+	for (size_t i = 0; i < depth; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+
+		if (gx_wg_user_frame(s, f))
+			return mix64((uint64_t)f->func << 32 | f->line) | 1;
+	}
+	return 0;
+}
+
 struct hist {
 	uint64_t site;
-	uint32_t unblocker;   /* goroutine index, GX_NONE32 for the runtime */
+	uint32_t unblocker;   /* goroutine index, GX_NONE32 for the runtime;
+	                         partner records: the goroutine that was woken */
 	int64_t ns;
 };
 
@@ -614,16 +634,19 @@ cmp_hist(const void *a, const void *b)
 	return x->ns < y->ns ? -1 : x->ns > y->ns;
 }
 
-/* Unblock history from the trace: (site, unblocker) pairs. */
+/* Unblock history from the trace: (site, unblocker) pairs; and partner
+ * records (where the waker was, whom it woke) for channel waits. */
 static struct hist *
-build_history(struct build *b, size_t *nh)
+build_history(struct build *b, size_t *nh, struct hist **part, size_t *npart)
 {
 	const struct gx_store *s = b->s;
-	size_t nev, cap = 0;
+	size_t nev, cap = 0, capp = 0;
 	const struct gx_event_rec *ev = gx_store_events(s, &nev);
 	struct hist *h = NULL;
 
 	*nh = 0;
+	*part = NULL;
+	*npart = 0;
 	for (size_t i = 0; i < nev; i++) {
 		const struct gx_span_rec *sp;
 		size_t nsp, lo, hi;
@@ -655,10 +678,93 @@ build_history(struct build *b, size_t *nh)
 		h[*nh].unblocker = u;
 		h[*nh].ns = ev[i].ns;
 		(*nh)++;
+		if (u != GX_NONE32 && u != ev[i].g) {
+			struct gx_goroutine_rec fake = { .state = GX_G_WAITING };
+			struct gx_wg_goroutine c;
+			enum gx_res_kind rk;
+			uint64_t at = loc_key(s, ev[i].stack);
+
+			fake.reason = sp[lo - 1].reason;
+			fake.stack = sp[lo - 1].stack;
+			gx_wg_classify(s, &fake, &c);
+			rk = gx_wg_res_kind((enum gx_wait_kind)c.kind);
+			if (at != 0 && (rk == GX_RES_CHAN || rk == GX_RES_SELECT)) {
+				gx_grow(part, &capp, *npart + 1, sizeof **part);
+				(*part)[*npart] = (struct hist){ .site = at, .unblocker = ev[i].g, .ns = ev[i].ns };
+				(*npart)++;
+			}
+		}
 	}
 	if (*nh > 1)
 		qsort(h, *nh, sizeof *h, cmp_hist);
+	if (*npart > 1)
+		qsort(*part, *npart, sizeof **part, cmp_hist);
 	return h;
+}
+
+/* First record of site in a sorted history. */
+static size_t
+hist_lower(const struct hist *h, size_t n, uint64_t site)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h[mid].site < site)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Lock order seen in a trace: goroutine g blocked earlier on a mutex at
+ * a lock site, got it, and every stack it blocked with since (its
+ * current one included) still has the frame that locked: it holds that
+ * lock. Records (lock site, holder) into *out. */
+#define LOCK_ORDER_SPANS 256
+static void
+lock_order_of(struct build *b, uint32_t g, struct hist **out, size_t *nout, size_t *cap)
+{
+	const struct gx_store *s = b->s;
+	const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+	size_t nsp, cd = gx_store_stack_depth(s, gr->stack), mc = cd, looked = 0;
+	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
+	uint64_t here = loc_key(s, gr->stack);
+
+	if (cd == 0 || nsp < 2)
+		return;
+	for (size_t k = nsp - 1; k-- > 0 && looked < LOCK_ORDER_SPANS && mc > 0;) {
+		size_t sd, c = 0, ui = GX_NONE32;
+		struct gx_goroutine_rec fake = { .state = GX_G_WAITING };
+		struct gx_wg_goroutine x;
+
+		if (sp[k].state != GX_G_WAITING || sp[k].stack == 0)
+			continue;
+		looked++;
+		sd = gx_store_stack_depth(s, sp[k].stack);
+		/* Frames shared with the current stack, from the outermost. */
+		while (c < sd && c < cd &&
+		       gx_store_stack_frame(s, sp[k].stack, sd - 1 - c)->func ==
+		       gx_store_stack_frame(s, gr->stack, cd - 1 - c)->func)
+			c++;
+		fake.reason = sp[k].reason;
+		fake.stack = sp[k].stack;
+		gx_wg_classify(s, &fake, &x);
+		ui = x.site_frame;
+		if (x.kind == GX_WAIT_MUTEX && ui != GX_NONE32 && sd - 1 - ui < c && sd - 1 - ui < mc) {
+			uint64_t site = loc_key(s, sp[k].stack);
+
+			if (site != 0 && site != here) {
+				gx_grow(out, cap, *nout + 1, sizeof **out);
+				(*out)[*nout] = (struct hist){ .site = site, .unblocker = g, .ns = sp[k].end_ns };
+				(*nout)++;
+			}
+		}
+		if (c < mc)
+			mc = c;
+	}
 }
 
 /* 4: candidates of every resource. */
@@ -668,8 +774,12 @@ build_candidates(struct build *b)
 	struct gx_waitgraph *w = b->w;
 	const struct gx_store *s = b->s;
 	struct by_creator bc;
-	struct hist *hist;
-	size_t nhist;
+	struct hist *hist, *part, *lord = NULL;
+	size_t nhist, npart, nlord = 0, caplord = 0;
+	const struct gx_store_meta *meta = gx_store_meta(s);
+	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
+	uint32_t *tmutex = NULL;   /* trace: blocked on a mutex, address or not */
+	size_t ntmutex = 0, ctm = 0;
 	uint32_t *rw_unknown_w = NULL, *rw_unknown_r = NULL;
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
 	uint32_t *mutex_waiters = NULL;
@@ -686,7 +796,22 @@ build_candidates(struct build *b)
 	sort_store = s;
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
-	hist = build_history(b, &nhist);
+	hist = build_history(b, &nhist, &part, &npart);
+	if (trace) {
+		for (size_t g = 0; g < b->n; g++) {
+			const struct gx_wg_goroutine *x = &w->gw[g];
+
+			if (!blocked_kind((enum gx_wait_kind)x->kind) || x->opaque)
+				continue;
+			lock_order_of(b, (uint32_t)g, &lord, &nlord, &caplord);
+			if (x->kind == GX_WAIT_MUTEX && ntmutex < MUTEX_HINT_MAX) {
+				gx_grow(&tmutex, &ctm, ntmutex + 1, sizeof *tmutex);
+				tmutex[ntmutex++] = (uint32_t)g;
+			}
+		}
+		if (nlord > 1)
+			qsort(lord, nlord, sizeof *lord, cmp_hist);
+	}
 	for (size_t g = 0; g < b->n && nmutex_waiters < MUTEX_HINT_MAX; g++) {
 		if (w->gw[g].kind != GX_WAIT_MUTEX || w->gw[g].addr == 0)
 			continue;
@@ -857,6 +982,51 @@ build_candidates(struct build *b)
 			}
 		}
 
+		/* Trace: the other end of the channel. Goroutines that a
+		 * goroutine blocked here woke before (it handed them a value
+		 * or took theirs) come back to this channel. */
+		if (npart > 0 && (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT)) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				uint64_t at = loc_key(s, wg->stack);
+				size_t lo = at ? hist_lower(part, npart, at) : npart;
+
+				while (lo < npart && part[lo].site == at) {
+					size_t e = lo;
+					uint32_t u = part[lo].unblocker;
+
+					while (e < npart && part[e].site == at && part[e].unblocker == u)
+						e++;
+					if (u != wt[i] && u < b->n && w->gw[u].resource != r) {
+						add_xedge(b, u, (uint32_t)r, GX_EVID_PARTNER, GX_STRENGTH_OBSERVED,
+						          (uint32_t)(e - lo), part[e - 1].ns);
+						found++;
+					}
+					lo = e;
+				}
+			}
+		}
+		/* Trace: lock order. A goroutine that got this lock site's
+		 * mutex earlier and is still in the function that locked it. */
+		if (nlord > 0 && R->kind == GX_RES_MUTEX) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				uint64_t at = loc_key(s, wg->stack);
+				size_t lo = at ? hist_lower(lord, nlord, at) : nlord;
+
+				for (; lo < nlord && lord[lo].site == at; lo++) {
+					uint32_t u = lord[lo].unblocker;
+
+					if (u == wt[i] || w->gw[u].resource == r ||
+					    (lo > 0 && lord[lo - 1].site == at && lord[lo - 1].unblocker == u))
+						continue;
+					add_xedge(b, u, (uint32_t)r, GX_EVID_LOCK_ORDER, GX_STRENGTH_INFERRED, 1,
+					          lord[lo].ns);
+					found++;
+				}
+			}
+		}
+
 		/* Hints, only when nothing better was found, and only for a
 		 * dump: a trace's history is better evidence than a hint, and
 		 * a site the trace never saw unblocked has none. */
@@ -919,8 +1089,53 @@ build_candidates(struct build *b)
 		b->cand[r] = found;
 		R->releasers = found;
 	}
+
+	/* Trace: a mutex nobody was seen to hold or release. Who may hold
+	 * it: a goroutine blocked on another mutex (lock-order inversion),
+	 * or one that waits for this mutex's waiter itself (a lock held
+	 * across a send or a wait). Hints, weak. */
+	if (trace) {
+		size_t nx = b->nxe;
+
+		for (size_t r = 0; r < w->nres; r++) {
+			struct gx_wg_resource *R = &w->res[r];
+
+			if (R->kind != GX_RES_MUTEX || b->cand[r] != 0)
+				continue;
+			for (size_t m = 0; m < ntmutex; m++) {
+				uint32_t g = tmutex[m];
+
+				if (!candidate(w, g, (uint32_t)r) ||
+				    (R->addr != 0 && w->gw[g].addr == R->addr))
+					continue;
+				add_xedge(b, g, (uint32_t)r, GX_EVID_OTHER_LOCK, GX_STRENGTH_WEAK, 1,
+				          GX_TIME_NONE);
+				b->cand[r]++;
+			}
+		}
+		for (size_t i = 0; i < nx; i++) {
+			uint32_t wtr = b->xe[i].g, r, r2 = b->xe[i].r;
+
+			if (wtr >= b->n || (r = w->gw[wtr].resource) == GX_NONE32 || r == r2 ||
+			    w->res[r].kind != GX_RES_MUTEX || w->res[r].releasers != 0)
+				continue;
+			for (uint32_t j = 0; j < w->res[r2].nwaiters; j++) {
+				uint32_t x = w->waiters[w->res[r2].first_waiter + j];
+
+				if (x == wtr || w->gw[x].resource == r)
+					continue;
+				add_xedge(b, x, r, GX_EVID_HELD_ACROSS, GX_STRENGTH_WEAK, 1, GX_TIME_NONE);
+				b->cand[r]++;
+			}
+		}
+		for (size_t r = 0; r < w->nres; r++)
+			w->res[r].releasers = b->cand[r];
+	}
 	free(bc.idx);
 	free(hist);
+	free(part);
+	free(lord);
+	free(tmutex);
 	free(rw_unknown_w);
 	free(rw_unknown_r);
 	free(mutex_waiters);
@@ -1190,6 +1405,13 @@ add_succ(struct succ **v, size_t *n, size_t *cap, uint32_t to, uint8_t strength)
 	(*n)++;
 }
 
+/* What an edge of strength s costs a cycle. */
+static uint32_t
+edge_cost(uint8_t s)
+{
+	return s == GX_STRENGTH_OBSERVED ? 64 : s == GX_STRENGTH_INFERRED ? 65 : 256;
+}
+
 static void
 find_cycles(struct build *b)
 {
@@ -1280,21 +1502,30 @@ find_cycles(struct build *b)
 	for (size_t i = 0; i < ns; i++)
 		csize[comp[i]]++;
 
-	/* For each cyclic component: the shortest chain through its first
-	 * member (stuck is sorted by id, so the lowest id). */
+	/* For each cyclic component: the strongest chain through its first
+	 * member (stuck is sorted by id, so the lowest id): the cheapest
+	 * cycle, an observed edge costing least and a weak hint most
+	 * (Dijkstra on the component; ties to the fewer hops, then to the
+	 * lower ids). */
 	{
 		uint32_t *seen_comp = xcalloc(ncomp + 1, sizeof *seen_comp);
 		uint32_t *parent = xmalloc((ns + 1) * sizeof *parent);
-		uint32_t *queue = xmalloc((ns + 1) * sizeof *queue);
+		uint32_t *dist = xmalloc((ns + 1) * sizeof *dist);
+		uint32_t *touched = xmalloc((ns + 1) * sizeof *touched);
 		uint8_t *pstr = xmalloc(ns + 1);
+		uint8_t *done = xcalloc(ns + 1, 1);
+		struct hn { uint32_t d, v; } *heap = NULL;
+		size_t caph = 0;
 
-		for (size_t i = 0; i < ns; i++)
-			parent[i] = GX_NONE32;
 		for (size_t i = 0; i < ns; i++) {
-			uint32_t c = comp[i], qh = 0, qt = 0, last = GX_NONE32;
+			parent[i] = GX_NONE32;
+			dist[i] = UINT32_MAX;
+		}
+		for (size_t i = 0; i < ns; i++) {
+			uint32_t c = comp[i], last = GX_NONE32, best = UINT32_MAX;
 			uint8_t last_str = 0;
 			bool weak = false;
-			size_t len = 0, start;
+			size_t len = 0, start, nt = 0, nh = 0;
 
 			if (seen_comp[c])
 				continue;
@@ -1302,24 +1533,61 @@ find_cycles(struct build *b)
 				continue;
 			seen_comp[c] = 1;
 			parent[i] = (uint32_t)i;
-			queue[qt++] = (uint32_t)i;
-			while (qh < qt && last == GX_NONE32) {
-				uint32_t v = queue[qh++];
+			dist[i] = 0;
+			touched[nt++] = (uint32_t)i;
+			gx_grow(&heap, &caph, 1, sizeof *heap);
+			heap[nh++] = (struct hn){ 0, (uint32_t)i };
+			while (nh > 0) {
+				struct hn top = heap[0];
+				uint32_t v = top.v;
 
+				/* pop */
+				heap[0] = heap[--nh];
+				for (size_t k = 0;;) {
+					size_t l = 2 * k + 1, r = l + 1, m = k;
+
+					if (l < nh && (heap[l].d < heap[m].d || (heap[l].d == heap[m].d && heap[l].v < heap[m].v)))
+						m = l;
+					if (r < nh && (heap[r].d < heap[m].d || (heap[r].d == heap[m].d && heap[r].v < heap[m].v)))
+						m = r;
+					if (m == k)
+						break;
+					{ struct hn t = heap[k]; heap[k] = heap[m]; heap[m] = t; }
+					k = m;
+				}
+				if (done[v] || top.d != dist[v])
+					continue;
+				done[v] = 1;
 				for (uint32_t e = off[v]; e < off[v + 1]; e++) {
-					uint32_t t = adj[e].to;
+					uint32_t t = adj[e].to, nd;
 
 					if (comp[t] != c)
 						continue;
+					nd = dist[v] + edge_cost(adj[e].strength);
 					if (t == i) {
-						last = v;
-						last_str = adj[e].strength;
-						break;
+						if (nd < best) {
+							best = nd;
+							last = v;
+							last_str = adj[e].strength;
+						}
+						continue;
 					}
-					if (parent[t] == GX_NONE32) {
+					if (nd < dist[t]) {
+						if (dist[t] == UINT32_MAX)
+							touched[nt++] = t;
+						dist[t] = nd;
 						parent[t] = v;
 						pstr[t] = adj[e].strength;
-						queue[qt++] = t;
+						gx_grow(&heap, &caph, nh + 1, sizeof *heap);
+						heap[nh] = (struct hn){ nd, t };
+						for (size_t k = nh++; k > 0;) {
+							size_t pk = (k - 1) / 2;
+
+							if (heap[pk].d < heap[k].d || (heap[pk].d == heap[k].d && heap[pk].v <= heap[k].v))
+								break;
+							{ struct hn tt = heap[k]; heap[k] = heap[pk]; heap[pk] = tt; }
+							k = pk;
+						}
 					}
 				}
 			}
@@ -1347,13 +1615,19 @@ find_cycles(struct build *b)
 				dl->cycles[dl->ncycles++] = (struct gx_wg_cycle){
 					.first = (uint32_t)start, .count = (uint32_t)len, .weak = weak };
 			}
-			for (size_t j = 0; j < qt; j++)
-				parent[queue[j]] = GX_NONE32;
+			for (size_t j = 0; j < nt; j++) {
+				parent[touched[j]] = GX_NONE32;
+				dist[touched[j]] = UINT32_MAX;
+				done[touched[j]] = 0;
+			}
 		}
 		free(seen_comp);
 		free(parent);
-		free(queue);
+		free(dist);
+		free(touched);
 		free(pstr);
+		free(done);
+		free(heap);
 	}
 	free(pos);
 	free(off);
@@ -1602,6 +1876,18 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 		break;
 	case GX_EVID_OTHER_LOCK:
 		gx_buf_puts(out, "is blocked on another mutex and may hold this one (lock-order inversion)");
+		break;
+	case GX_EVID_PARTNER:
+		gx_buf_printf(out, "was woken %" PRIu32 " time%s before by a goroutine waiting here "
+		              "(the other end of the channel)", e->count, e->count == 1 ? "" : "s");
+		break;
+	case GX_EVID_LOCK_ORDER:
+		gx_buf_puts(out, "blocked on this lock site earlier and has not returned from that "
+		            "function since: holds it (lock order seen in the trace)");
+		break;
+	case GX_EVID_HELD_ACROSS:
+		gx_buf_puts(out, "waits for the waiter itself and may hold this mutex across that "
+		            "wait (no holder seen in the trace)");
 		break;
 	case GX_EVID_RW_READER:
 		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");
