@@ -145,6 +145,7 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_HISTORY] = "history",
 		[GX_EVID_RUNTIME] = "runtime",
 		[GX_EVID_OTHER_LOCK] = "other-lock",
+		[GX_EVID_SIBLING] = "sibling",
 		[GX_EVID_PARTNER] = "partner",
 		[GX_EVID_LOCK_ORDER] = "lock-order",
 		[GX_EVID_HELD_ACROSS] = "held-across",
@@ -1086,6 +1087,34 @@ build_candidates(struct build *b)
 				}
 			}
 		}
+		/* A send on a channel whose address the dump does not show
+		 * (the sender is inlined): a live sibling (same creator) that
+		 * passes pointers may be its receiver. Weak. */
+		if (found == 0 && nhist == 0 && R->kind == GX_RES_CHAN && R->addr == 0) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				size_t first, count;
+
+				if (w->gw[wt[i]].kind != GX_WAIT_CHAN_SEND || wg->creator_id == 0)
+					continue;
+				children_of(b, &bc, wg->creator_id, &first, &count);
+				for (size_t c = first; c < first + count; c++) {
+					uint32_t sib = bc.idx[c];
+					bool ptr = false;
+
+					if (sib == wt[i] || blocked_kind((enum gx_wait_kind)w->gw[sib].kind) ||
+					    !candidate(w, sib, (uint32_t)r))
+						continue;
+					for (uint32_t p = b->gkey_off[sib]; p < b->gkey_off[sib + 1] && !ptr; p++)
+						ptr = b->posts[b->gkey[p]].user;
+					if (!ptr)
+						continue;
+					add_xedge(b, sib, (uint32_t)r, GX_EVID_SIBLING, GX_STRENGTH_WEAK, 1,
+					          GX_TIME_NONE);
+					found++;
+				}
+			}
+		}
 		b->cand[r] = found;
 		R->releasers = found;
 	}
@@ -1876,6 +1905,10 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 		break;
 	case GX_EVID_OTHER_LOCK:
 		gx_buf_puts(out, "is blocked on another mutex and may hold this one (lock-order inversion)");
+		break;
+	case GX_EVID_SIBLING:
+		gx_buf_puts(out, "was started by the waiter's creator too and passes a pointer: "
+		            "may receive from the channel");
 		break;
 	case GX_EVID_PARTNER:
 		gx_buf_printf(out, "was woken %" PRIu32 " time%s before by a goroutine waiting here "

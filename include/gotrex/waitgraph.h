@@ -128,6 +128,7 @@ enum gx_evidence {
 	GX_EVID_HISTORY,      /* trace: it unblocked goroutines waiting at this site before */
 	GX_EVID_RUNTIME,      /* trace: the runtime (timer, poller) unblocked this site before */
 	GX_EVID_OTHER_LOCK,   /* blocked on another mutex: may hold this one (lock-order inversion) */
+	GX_EVID_SIBLING,      /* a live goroutine of the same creator passing a pointer: may receive */
 	GX_EVID_PARTNER,      /* trace: was woken before by a goroutine blocked here (the channel's other end) */
 	GX_EVID_LOCK_ORDER,   /* trace: blocked earlier on this lock site, and has not left that frame since */
 	GX_EVID_HELD_ACROSS,  /* trace: waits for the waiter itself; may hold the mutex across that wait */
