@@ -267,6 +267,44 @@ resort(struct tui_view *v)
 	return glist_select(v) | TUI_NEXT_REDRAW_ALL;
 }
 
+/* A set of string ids (open addressing; 0 is the empty string and is
+ * stored like any other id, UINT32_MAX marks a free slot). */
+struct idset {
+	uint32_t *v;
+	size_t cap, n;
+};
+
+/* Add id; true when it was not in the set. */
+static bool
+seen_add(struct idset *set, uint32_t id)
+{
+	size_t i, k;
+
+	if (set->n * 2 >= set->cap) {
+		struct idset big = { 0 };
+
+		big.cap = set->cap ? set->cap * 2 : 64;
+		big.v = xreallocarray(NULL, big.cap, sizeof(*big.v));
+		memset(big.v, 0xff, big.cap * sizeof(*big.v));
+		for (k = 0; k < set->cap; k++)
+			if (set->v[k] != UINT32_MAX)
+				seen_add(&big, set->v[k]);
+		free(set->v);
+		*set = big;
+	}
+	if (id == UINT32_MAX)
+		return false;
+	for (i = (id * 2654435761u) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+		if (set->v[i] == id)
+			return false;
+		if (set->v[i] == UINT32_MAX) {
+			set->v[i] = id;
+			set->n++;
+			return true;
+		}
+	}
+}
+
 static int
 glist_open(struct tui_view *v)
 {
@@ -274,6 +312,7 @@ glist_open(struct tui_view *v)
 	const struct gx_store *s = v->ctx->store;
 	size_t i;
 	int rw = REASON_MIN;
+	struct idset seen = { 0 };
 
 	gl->s = s;
 	gl->n = gx_store_goroutine_count(s);
@@ -287,16 +326,22 @@ glist_open(struct tui_view *v)
 		if (last != NULL)
 			gl->idw = digits(last->id) > 2 ? digits(last->id) : 2;
 	}
-	/* Column widths: one pass over all goroutines, once. */
+	/* Column widths: one pass over all goroutines, once; each distinct
+	 * reason string (there are few) is measured once. */
 	for (i = 0; i < gl->n && rw < REASON_MAX; i++) {
 		const struct gx_goroutine_rec *g = gx_store_goroutine(s, i);
 		size_t len;
-		const char *r = gx_store_str(s, g->reason, &len);
-		int w = len > REASON_MAX ? REASON_MAX : tui_text_width(r, len, v->ctx->ascii);
+		const char *r;
+		int w;
 
+		if (g == NULL || !seen_add(&seen, g->reason))
+			continue;
+		r = gx_store_str(s, g->reason, &len);
+		w = len > REASON_MAX ? REASON_MAX : tui_text_width(r, len, v->ctx->ascii);
 		if (w > rw)
 			rw = w;
 	}
+	free(seen.v);
 	gl->reasonw = rw > REASON_MAX ? REASON_MAX : rw;
 	gl->countw = 0;
 	sort_rows(gl);
