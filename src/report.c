@@ -183,6 +183,14 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
 
 	gx_text_escape(out, in->name, strlen(in->name), ascii);
+	if (in->joined != NULL) {
+		size_t nj;
+
+		gx_wg_joined_store(w, &nj);
+		gx_buf_puts(out, " + ");
+		gx_text_escape(out, in->joined, strlen(in->joined), ascii);
+		gx_buf_printf(out, " (joined: %zu goroutine%s in both)", nj, nj == 1 ? "" : "s");
+	}
 	if (!dl->found) {
 		gx_buf_puts(out, ": no deadlock found: no goroutine is stuck");
 		if (dl->nundetermined > 0)
@@ -323,6 +331,14 @@ json_one(struct gx_buf *out, const struct gx_report_input *in, const char *inden
 	json_cstr(out, in->name);
 	gx_buf_printf(out, ",\n%s  \"format\": ", indent);
 	json_cstr(out, gx_format_name(meta ? (enum gx_format)meta->format : GX_FMT_UNKNOWN));
+	if (in->joined != NULL) {
+		size_t nj;
+
+		gx_wg_joined_store(w, &nj);
+		gx_buf_printf(out, ",\n%s  \"joined\": ", indent);
+		json_cstr(out, in->joined);
+		gx_buf_printf(out, ",\n%s  \"joined_goroutines\": %zu", indent, nj);
+	}
 	gx_buf_printf(out, ",\n%s  \"deadlock\": %s", indent, dl->found ? "true" : "false");
 	gx_buf_printf(out, ",\n%s  \"runtime_reported\": %s", indent,
 	              dl->runtime_reported ? "true" : "false");

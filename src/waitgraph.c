@@ -94,7 +94,47 @@ struct gx_waitgraph {
 	size_t nedges;
 
 	struct gx_deadlock dl;
+
+	/* A dump of the same process joined to a trace (or NULL): join[g]
+	 * is g's index in it, GX_NONE32 when the dump does not have it. */
+	const struct gx_store *aux;
+	uint32_t *join;
+	size_t njoined;
 };
+
+/* The store and stack whose frames carry g's arguments: the joined
+ * dump's when there is one, else g's own. */
+static const struct gx_store *
+arg_stack(const struct gx_waitgraph *w, size_t g, gx_stack *st)
+{
+	if (w->join != NULL && w->join[g] != GX_NONE32) {
+		*st = gx_store_goroutine(w->aux, w->join[g])->stack;
+		return w->aux;
+	}
+	*st = gx_store_goroutine(w->s, g)->stack;
+	return w->s;
+}
+
+/* Innermost user functions of two stacks (in two stores) are equal. */
+static bool
+same_user_func(const struct gx_store *a, gx_stack sa, const struct gx_store *b, gx_stack sb)
+{
+	const struct gx_frame_rec *fa = NULL, *fb = NULL;
+	size_t da = gx_store_stack_depth(a, sa), db = gx_store_stack_depth(b, sb), na, nb;
+	const char *pa, *pb;
+
+	for (size_t i = 0; i < da && fa == NULL; i++)
+		if (gx_wg_user_frame(a, gx_store_stack_frame(a, sa, i)))
+			fa = gx_store_stack_frame(a, sa, i);
+	for (size_t i = 0; i < db && fb == NULL; i++)
+		if (gx_wg_user_frame(b, gx_store_stack_frame(b, sb, i)))
+			fb = gx_store_stack_frame(b, sb, i);
+	if (fa == NULL || fb == NULL)
+		return false;
+	pa = gx_store_str(a, fa->func, &na);
+	pb = gx_store_str(b, fb->func, &nb);
+	return na == nb && memcmp(pa, pb, na) == 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Names */
@@ -342,6 +382,23 @@ build_resources(struct build *b)
 		enum gx_res_kind rk;
 
 		gx_wg_classify(s, gr, x);
+		if (w->join != NULL && w->join[g] != GX_NONE32) {
+			/* The dump of the same process names the object the
+			 * trace cannot: take its address when the dump saw the
+			 * goroutine blocked the same way at the same place. */
+			const struct gx_goroutine_rec *dr = gx_store_goroutine(w->aux, w->join[g]);
+			struct gx_wg_goroutine y;
+
+			gx_wg_classify(w->aux, dr, &y);
+			if (x->addr == 0 && y.addr != 0 && blocked_kind((enum gx_wait_kind)x->kind) &&
+			    gx_wg_res_kind((enum gx_wait_kind)y.kind) ==
+			    gx_wg_res_kind((enum gx_wait_kind)x->kind) &&
+			    same_user_func(s, gr->stack, w->aux, dr->stack)) {
+				x->addr = y.addr;
+				x->addr_src = y.addr_src;
+				x->wait_frame = GX_NONE32;
+			}
+		}
 		x->resource = GX_NONE32;
 		x->status = GX_WG_LIVE;
 		x->proof = GX_PROOF_NONE;
@@ -394,24 +451,28 @@ build_index(struct build *b)
 		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
 		size_t depth, start = b->nposts;
 
+		const struct gx_store *as;
+		gx_stack ast;
+
 		if (gr == NULL || !b->w->alive[g])
 			continue;
-		depth = gx_store_stack_depth(s, gr->stack);
+		as = arg_stack(b->w, g, &ast);
+		depth = gx_store_stack_depth(as, ast);
 		for (size_t i = 0; i < depth && i < UINT16_MAX; i++) {
-			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
+			const struct gx_frame_rec *f = gx_store_stack_frame(as, ast, i);
 			size_t fn_n, an, na;
 			const char *fn, *a;
 			bool user;
 
 			if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_INLINED)))
 				continue;
-			fn = gx_store_str(s, f->func, &fn_n);
+			fn = gx_store_str(as, f->func, &fn_n);
 			if (gx_func_is_runtime(fn, fn_n))
 				continue;
-			a = gx_store_str(s, f->args, &an);
+			a = gx_store_str(as, f->args, &an);
 			if (an == 0)
 				continue;
-			user = gx_wg_user_frame(s, f);
+			user = gx_wg_user_frame(as, f);
 			na = gx_args_parse(a, an, args, WG_ARGS_MAX);
 			for (size_t j = 0; j < na; j++) {
 				bool dup = false;
@@ -1711,6 +1772,12 @@ collect(struct build *b)
 struct gx_waitgraph *
 gx_waitgraph_build(const struct gx_store *s)
 {
+	return gx_waitgraph_build_joined(s, NULL);
+}
+
+struct gx_waitgraph *
+gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
+{
 	struct gx_waitgraph *w = xcalloc(1, sizeof *w);
 	struct build b = { 0 };
 
@@ -1720,6 +1787,18 @@ gx_waitgraph_build(const struct gx_store *s)
 		w->n = UINT32_MAX - 2;
 	w->gw = xcalloc(w->n + 1, sizeof *w->gw);
 	w->alive = xcalloc(w->n + 1, sizeof *w->alive);
+	if (dump != NULL && dump != s) {
+		w->aux = dump;
+		w->join = xmalloc((w->n + 1) * sizeof *w->join);
+		for (size_t g = 0; g < w->n; g++) {
+			const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+
+			w->join[g] = gr->flags & GX_G_SYNTH_ID ? GX_NONE32
+			             : gx_store_find_goroutine(dump, gr->id);
+			if (w->join[g] != GX_NONE32)
+				w->njoined++;
+		}
+	}
 	b.w = w;
 	b.s = s;
 	b.n = w->n;
@@ -1762,7 +1841,22 @@ gx_waitgraph_free(struct gx_waitgraph *w)
 	free(w->dl.undetermined);
 	free(w->dl.cycles);
 	free(w->dl.cycle_members);
+	free(w->join);
 	free(w);
+}
+
+const struct gx_store *
+gx_wg_joined_store(const struct gx_waitgraph *w, size_t *njoined)
+{
+	if (njoined != NULL)
+		*njoined = w->njoined;
+	return w->aux;
+}
+
+uint32_t
+gx_wg_joined(const struct gx_waitgraph *w, size_t g)
+{
+	return w->join != NULL && g < w->n ? w->join[g] : GX_NONE32;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1885,8 +1979,14 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 	case GX_EVID_CONTAINER:
 	case GX_EVID_SHARED:
 		gx_buf_printf(out, "passes 0x%" PRIx64 " in ", e->value);
-		if (gr != NULL)
-			put_func(s, gr->stack, e->frame, out, ascii);
+		if (gr != NULL) {
+			gx_stack ast;
+			const struct gx_store *as = arg_stack(w, e->g, &ast);
+
+			put_func(as, ast, e->frame, out, ascii);
+			if (as != s)
+				gx_buf_puts(out, " (per the dump)");
+		}
 		if (e->evidence == GX_EVID_ARG)
 			gx_buf_puts(out, " (the object itself)");
 		else if (e->evidence == GX_EVID_CONTAINER)

@@ -22,6 +22,7 @@ enum gx_report_format {
 /* One analysed input. */
 struct gx_report_input {
 	const char *name;                 /* borrowed: the FILE as given */
+	const char *joined;               /* borrowed: the dump joined to it, or NULL */
 	const struct gx_waitgraph *w;     /* borrowed */
 };
 

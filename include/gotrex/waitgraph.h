@@ -202,7 +202,19 @@ struct gx_waitgraph;
 /* Analyse a store. The store must outlive the graph. Caller frees with
  * gx_waitgraph_free(). */
 struct gx_waitgraph *gx_waitgraph_build(const struct gx_store *s);
+/* Analyse a trace s joined with a dump of the same process (NULL: as
+ * gx_waitgraph_build): goroutines are matched by id; the dump's frame
+ * arguments give the objects' addresses the trace does not have (when
+ * the dump saw the goroutine blocked the same way in the same function)
+ * and feed the argument rules. Both stores must outlive the graph. */
+struct gx_waitgraph *gx_waitgraph_build_joined(const struct gx_store *s,
+                                               const struct gx_store *dump);
 void gx_waitgraph_free(struct gx_waitgraph *w);
+
+/* The joined dump (NULL when none) and how many goroutine ids matched. */
+const struct gx_store *gx_wg_joined_store(const struct gx_waitgraph *w, size_t *njoined);
+/* Goroutine g's index in the joined dump, GX_NONE32 when none. */
+uint32_t gx_wg_joined(const struct gx_waitgraph *w, size_t g);
 
 const struct gx_store *gx_wg_store(const struct gx_waitgraph *w);
 
