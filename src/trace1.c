@@ -1019,8 +1019,11 @@ struct pdesc {
 	bool sweep;
 };
 
+/* An active region; the regions of one goroutine are a stack linked by
+ * prev (1-based index of the one below, 0 at the bottom). */
 struct region1 {
-	uint64_t g, task, name;
+	uint64_t task, name;
+	uint32_t prev;
 };
 
 static size_t
@@ -1030,8 +1033,9 @@ post_process(struct gx_t1_reader *r, char *why, size_t whylen)
 	struct gdesc *gs = NULL;
 	struct pdesc *ps = NULL;
 	size_t ngs = 0, capgs = 0, nps = 0, capps = 0, i;
-	struct region1 *rs = NULL;  /* active regions of all goroutines, a stack per g */
+	struct region1 *rs = NULL;  /* regions ever started */
 	size_t nrs = 0, caprs = 0;
+	struct gx_u64map rtop = { 0 }; /* g -> 1-based index of its innermost region */
 	bool in_gc = false, in_stw = false, found;
 	uint32_t *slot;
 
@@ -1183,15 +1187,8 @@ post_process(struct gx_t1_reader *r, char *why, size_t whylen)
 			case E_GO_END: case E_GO_STOP:
 				g->state = G_DEAD;
 				p->g = 0;
-				if (ev->type == E_GO_END) {
-					/* delete(activeRegions, ev.G) */
-					size_t o = 0;
-
-					for (j = 0; j < nrs; j++)
-						if (rs[j].g != ev->g)
-							rs[o++] = rs[j];
-					nrs = o;
-				}
+				if (ev->type == E_GO_END) /* delete(activeRegions, ev.G) */
+					gx_u64map_del(&rtop, ev->g);
 				break;
 			case E_GO_SCHED: case E_GO_PREEMPT:
 				g->state = G_RUNNABLE;
@@ -1252,18 +1249,23 @@ post_process(struct gx_t1_reader *r, char *why, size_t whylen)
 		case E_USER_REGION:
 			k = ev->args[1];
 			if (k == 0) {
+				if (nrs >= UINT32_MAX - 1)
+					FAIL("too many user regions");
 				gx_grow(&rs, &caprs, nrs + 1, sizeof(*rs));
-				rs[nrs++] = (struct region1){ ev->g, ev->args[0], ev->args[2] };
+				slot = gx_u64map_put(&rtop, ev->g, &found);
+				rs[nrs] = (struct region1){ ev->args[0], ev->args[2], found ? *slot : 0 };
+				*slot = (uint32_t)++nrs;
 			} else if (k == 1) {
 				/* The innermost active region of this goroutine. */
-				for (j = nrs; j > 0; j--)
-					if (rs[j - 1].g == ev->g)
-						break;
-				if (j > 0) {
-					if (rs[j - 1].task != ev->args[0] || rs[j - 1].name != ev->args[2])
+				slot = gx_u64map_get(&rtop, ev->g);
+				if (slot != NULL) {
+					j = *slot - 1;
+					if (rs[j].task != ev->args[0] || rs[j].name != ev->args[2])
 						FAIL("misuse of region in goroutine %" PRIu64, ev->g);
-					memmove(&rs[j - 1], &rs[j], (nrs - j) * sizeof(*rs));
-					nrs--;
+					if (rs[j].prev != 0)
+						*slot = rs[j].prev;
+					else
+						gx_u64map_del(&rtop, ev->g);
 				}
 			} else {
 				FAIL("invalid user region mode: %" PRIu64, k);
@@ -1281,6 +1283,7 @@ out:
 	gx_u64map_free(&gidx);
 	gx_u64map_free(&pidx);
 	gx_u64map_free(&tasks);
+	gx_u64map_free(&rtop);
 	free(gs);
 	free(ps);
 	free(rs);

@@ -1,9 +1,9 @@
 /* Unit tests of the v1 (Go 1.11-1.21) trace reader: header versions, a
  * small Go 1.21 trace built here byte by byte (expected text from
- * `go tool trace -d=parsed` of Go 1.26: write the trace with
- * GX_TRACE1_WRITE=FILE and run it), cut at every byte and with every byte
- * changed (no crash, damage reported at a byte offset, what is sound
- * kept). */
+ * `go tool trace -d=parsed` of Go 1.26: GX_TRACE1_WRITE=DIR writes the
+ * traces built here into DIR to run it on), cut at every byte and with
+ * every byte changed (no crash, damage reported at a byte offset, what is
+ * sound kept), regions. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -172,6 +172,23 @@ struct run {
 	size_t events;
 };
 
+/* With GX_TRACE1_WRITE=DIR, write t to DIR/name (to run Go on it). */
+static void
+save(const struct gx_buf *t, const char *name)
+{
+	const char *dir = getenv("GX_TRACE1_WRITE");
+	char path[4096];
+	FILE *f;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(t->data, 1, t->len, f), t->len);
+	fclose(f);
+}
+
 static void
 run_bytes(struct run *r, const void *p, size_t n)
 {
@@ -249,18 +266,11 @@ test_built(void **state)
 {
 	struct gx_buf t = { 0 };
 	struct run r;
-	const char *w = getenv("GX_TRACE1_WRITE");
 
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	build(&t);
-	if (w != NULL) {
-		FILE *f = fopen(w, "wb");
-
-		assert_non_null(f);
-		assert_int_equal(fwrite(t.data, 1, t.len, f), t.len);
-		fclose(f);
-	}
+	save(&t, "built.trace");
 	run_bytes(&r, t.data, t.len);
 	assert_true(r.opened);
 	assert_int_equal(r.rc, 0);
@@ -391,6 +401,68 @@ test_no_order(void **state)
 	gx_buf_free(&t);
 }
 
+/* Nested regions in two goroutines; then an end that does not match the
+ * innermost region: the events before it are kept, the warning names its
+ * offset. */
+static void
+regions_trace(struct gx_buf *t, bool misuse, size_t *bad)
+{
+	gx_buf_append(t, "go 1.21 trace\0\0\0", 16);
+	batch(t, 0, 100);
+	str(t, 1, "outer");
+	str(t, 2, "inner");
+	ev(t, GO_CREATE, U(1), U(1), U(0), U(0), END);
+	ev(t, GO_CREATE, U(1), U(2), U(0), U(0), END);
+	ev(t, PROC_START, U(1), U(3), END);
+	ev(t, GO_START, U(1), U(1), U(1), END);
+	ev(t, GOMAXPROCS, U(1), U(1), U(0), END);
+	ev(t, USER_REGION, U(1), U(0), U(0), U(1), U(0), END);
+	ev(t, USER_REGION, U(1), U(0), U(0), U(2), U(0), END);
+	ev(t, GO_SCHED, U(1), U(0), END);
+	ev(t, GO_START, U(1), U(2), U(1), END);
+	ev(t, USER_REGION, U(1), U(0), U(0), U(1), U(0), END);
+	ev(t, USER_REGION, U(1), U(0), U(1), U(1), U(0), END);
+	ev(t, GO_END, U(1), END);
+	ev(t, GO_START, U(1), U(1), U(2), END);
+	*bad = t->len;
+	ev(t, USER_REGION, U(1), U(0), U(1), U(misuse ? 1 : 2), U(0), END);
+	ev(t, USER_REGION, U(1), U(0), U(1), U(1), U(0), END);
+	ev(t, GO_END, U(1), END);
+	ev(t, PROC_STOP, U(1), END);
+	gx_buf_putc(t, FREQ);
+	put_uv(t, 1000000000);
+}
+
+static void
+test_regions(void **state)
+{
+	struct gx_buf t = { 0 };
+	struct run r;
+	size_t bad;
+
+	(void)state;
+	regions_trace(&t, false, &bad);
+	save(&t, "regions.trace");
+	run_bytes(&r, t.data, t.len);
+	assert_int_equal(r.d.n, 0);
+	assert_true(r.st.generations == 1);
+	assert_non_null(strstr(text(&r), "RegionEnd Time=13 Task=0 Type=\"inner\""));
+	assert_non_null(strstr(text(&r), "RegionEnd Time=14 Task=0 Type=\"outer\""));
+	run_free(&r);
+	gx_buf_free(&t);
+
+	regions_trace(&t, true, &bad);
+	save(&t, "regions-misuse.trace");
+	run_bytes(&r, t.data, t.len);
+	assert_int_equal(r.d.n, 1);
+	assert_true(r.d.v[0].offset == bad);
+	assert_non_null(strstr(r.d.v[0].message, "misuse of region in goroutine 1"));
+	assert_null(strstr(text(&r), "RegionEnd Time=13"));
+	assert_non_null(strstr(text(&r), "GoID=1 Runnable->Running"));
+	run_free(&r);
+	gx_buf_free(&t);
+}
+
 int
 main(void)
 {
@@ -400,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_truncate_every_byte),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_no_order),
+		cmocka_unit_test(test_regions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
