@@ -96,6 +96,9 @@ gx_cmd_events(int argc, char **argv)
 		        (unsigned long long)st.events, (unsigned long long)st.generations,
 		        (unsigned long long)st.valid_bytes, (unsigned long long)st.lost_bytes,
 		        st.truncated ? " (truncated)" : "");
+		if (st.max_gen_bytes > 0)
+			fprintf(stderr, "largest generation: %llu bytes\n",
+			        (unsigned long long)st.max_gen_bytes);
 	}
 	gx_diag_print(&d, stderr);
 	if (rc < 0 || d.errors > 0)

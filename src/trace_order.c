@@ -1436,6 +1436,8 @@ read_event(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 		}
 		r->have_gen = false;
 		rc = gx_t2_read_generation(&r->rd, &r->gen, err);
+		if (rc > 0 && r->gen.end_off - r->gen.start_off > r->st.max_gen_bytes)
+			r->st.max_gen_bytes = r->gen.end_off - r->gen.start_off;
 		if (rc < 0) {
 			r->pending = true;
 			r->perr = *err;

@@ -46,6 +46,8 @@ struct gx_trace_stats {
 	uint64_t valid_bytes;    /* input offset where the last good generation ends */
 	uint64_t lost_bytes;     /* bytes not used because of truncation or an error */
 	bool truncated;          /* the trace ended in the middle of a generation */
+	uint64_t max_gen_bytes;  /* bytes of the largest generation read (v2 only;
+	                            what a load's memory is bounded by) */
 };
 void gx_trace_reader_stats(const struct gx_trace_reader *r, struct gx_trace_stats *s);
 
