@@ -30,14 +30,16 @@
 #
 # Usage:
 #   tests/bench_trace.sh --gotrex /path/to/gotrex [-r RUNS] [--trace FILE]
-#       [--goroutines N] [--seconds S] [--pingpong PAIRS]
+#       [--goroutines N] [--seconds S] [--pingpong PAIRS] [--mb MB]
 #       [--no-big] [--no-samples] [--no-server] [--keep]
 #
 # --trace measures FILE instead of generating one; --no-big skips the big
 # trace, --no-samples the committed ones, --no-server `go tool trace`'s web
 # server. The generator runs as
 #   generator -goroutines N -pingpong PAIRS -pingevery 0 -seconds S -trace F
-# (defaults 1000, 64, 3: about 60-70 MB a second of tracing).
+# (defaults 1000, 64, 3), and again with a longer S (up to 3 more times)
+# while the trace is under 80% of --mb MB (default 200): how many bytes a
+# second gives depends on how much CPU the machine lends it.
 # Use a build without sanitizers: `configure CFLAGS='-O2 -g'` in a build
 # directory of its own (ASan makes every figure meaningless). Needs go,
 # GNU time (/usr/bin/time: apt-get install time) and tmux. Everything it
@@ -57,6 +59,7 @@ do_server=1
 keep=0
 ngor=1000
 secs=3
+want_mb=200
 pairs=64
 # The golang.org/x/exp version the reference is built with (pinned, so the
 # figures of two runs compare).
@@ -76,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--trace) big=$2; shift 2 ;;
 	--goroutines) ngor=$2; shift 2 ;;
 	--seconds) secs=$2; shift 2 ;;
+	--mb) want_mb=$2; shift 2 ;;
 	--pingpong) pairs=$2; shift 2 ;;
 	--no-big) do_big=0; shift ;;
 	--no-samples) do_samples=0; shift ;;
@@ -137,10 +141,24 @@ if [ "$do_big" = 1 ]; then
 		echo "building samples/10-generator ..."
 		(cd "$srcdir/samples" && go build -o "$tmp/generator" ./10-generator) ||
 			die "cannot build samples/10-generator"
-		echo "tracing $secs s of $ngor goroutines and $pairs ping-pong pairs ..."
-		"$tmp/generator" -goroutines "$ngor" -pingpong "$pairs" -pingevery 0 \
-			-seconds "$secs" -trace "$tmp/big.trace" >/dev/null ||
-			die "the generator failed"
+		# How many bytes a second of tracing gives depends on the CPU the
+		# ping-pong pairs get: trace again, longer, until near the size.
+		try=0
+		while :; do
+			try=$((try + 1))
+			echo "tracing $secs s of $ngor goroutines and $pairs ping-pong pairs ..."
+			"$tmp/generator" -goroutines "$ngor" -pingpong "$pairs" -pingevery 0 \
+				-seconds "$secs" -trace "$tmp/big.trace" >/dev/null ||
+				die "the generator failed"
+			got=$(wc -c < "$tmp/big.trace" | tr -d ' ')
+			[ "$got" -ge $((want_mb * 800000)) ] && break
+			if [ "$try" -ge 4 ]; then
+				echo "bench_trace: warning: the trace has only $got bytes" >&2
+				break
+			fi
+			secs=$(awk -v s="$secs" -v g="$got" -v w="$want_mb" 'BEGIN {
+				f = g > 0 ? w * 1e6 / g : 8; if (f > 8) f = 8; printf "%.1f", s * f * 1.1 }')
+		done
 		big=$tmp/big.trace
 	fi
 	[ -r "$big" ] || die "cannot read $big"
