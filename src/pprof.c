@@ -94,6 +94,7 @@ struct gx_pprof {
 	struct span *samples;
 	size_t nsamples, capsamples;
 	bool damaged;
+	bool overflow;     /* a table reached GX_PPROF_MAX_ENTRIES */
 
 	struct idx *loc_ix, *func_ix, *map_ix;
 	size_t nloc_ix;
@@ -166,6 +167,22 @@ pwarn(struct gx_pprof *p, struct gx_diag *d, struct tally *t, uint64_t at, const
 	va_start(ap, fmt);
 	gx_diag_vadd(d, GX_WARNING, p->name, GX_NOWHERE, at, fmt, ap);
 	va_end(ap);
+}
+
+/* Tables stop growing at GX_PPROF_MAX_ENTRIES entries each, so that a
+ * hostile profile of tiny messages cannot make us allocate many times its
+ * size; the first entry left out is reported. */
+static bool
+full(struct gx_pprof *p, struct gx_diag *d, size_t n, const char *what, const uint8_t *at)
+{
+	if (n < GX_PPROF_MAX_ENTRIES)
+		return false;
+	if (!p->overflow) {
+		p->overflow = true;
+		perr(p, d, at, "more than %d %s; the rest of the profile's %s are left out",
+		     GX_PPROF_MAX_ENTRIES, what, what);
+	}
+	return true;
 }
 
 /* 0 ok, -1 truncated, -2 longer than 10 bytes */
@@ -372,6 +389,8 @@ dec_mapping(struct gx_pprof *p, struct gx_diag *d, struct rd r)
 		case 6: m.build_id = (int64_t)f.v; break;
 		}
 	}
+	if (full(p, d, p->nmappings, "mappings", r.p))
+		return;
 	gx_grow(&p->mappings, &p->capmappings, p->nmappings + 1, sizeof(*p->mappings));
 	p->mappings[p->nmappings++] = m;
 }
@@ -397,6 +416,8 @@ dec_function(struct gx_pprof *p, struct gx_diag *d, struct rd r, const uint8_t *
 		case 5: fn.start_line = (int64_t)f.v; break;
 		}
 	}
+	if (full(p, d, p->nfuncs, "functions", at))
+		return;
 	gx_grow(&p->funcs, &p->capfuncs, p->nfuncs + 1, sizeof(*p->funcs));
 	p->funcs[p->nfuncs++] = fn;
 }
@@ -436,6 +457,10 @@ dec_location(struct gx_pprof *p, struct gx_diag *d, struct rd r, const uint8_t *
 				else if (g.num == 2 && want_scalar(p, d, &g, "Line.line"))
 					ln.line = (int64_t)g.v;
 			}
+			if (full(p, d, p->nlines, "lines", f.at)) {
+				p->nlines = first;
+				return;
+			}
 			gx_grow(&p->lines, &p->caplines, p->nlines + 1, sizeof(*p->lines));
 			p->lines[p->nlines++] = ln;
 			continue;
@@ -450,6 +475,10 @@ dec_location(struct gx_pprof *p, struct gx_diag *d, struct rd r, const uint8_t *
 	}
 	loc.first_line = first;
 	loc.nlines = p->nlines - first;
+	if (full(p, d, p->nlocs, "locations", at)) {
+		p->nlines = first;
+		return;
+	}
 	gx_grow(&p->locs, &p->caplocs, p->nlocs + 1, sizeof(*p->locs));
 	p->locs[p->nlocs++] = loc;
 }
@@ -459,6 +488,8 @@ push_comment(void *ctx, uint64_t v)
 {
 	struct gx_pprof *p = ctx;
 
+	if (p->ncomments >= 4096)
+		return;
 	gx_grow(&p->comments, &p->capcomments, p->ncomments + 1, sizeof(*p->comments));
 	p->comments[p->ncomments++] = (int64_t)v;
 }
@@ -480,6 +511,8 @@ dec_profile(struct gx_pprof *p, struct gx_diag *d)
 				struct valuetype vt;
 
 				if (dec_valuetype(p, d, f.sub, &vt) == 0) {
+					if (p->nstypes >= 64)
+						break; /* Go writes one or two */
 					gx_grow(&p->stypes, &p->capstypes, p->nstypes + 1, sizeof(*p->stypes));
 					p->stypes[p->nstypes++] = vt;
 				}
@@ -487,6 +520,8 @@ dec_profile(struct gx_pprof *p, struct gx_diag *d)
 			break;
 		case 2:
 			if (want(p, d, &f, WT_LEN, "Profile.sample")) {
+				if (full(p, d, p->nsamples, "samples", f.at))
+					break;
 				gx_grow(&p->samples, &p->capsamples, p->nsamples + 1, sizeof(*p->samples));
 				p->samples[p->nsamples].off = (size_t)(f.sub.p - p->data);
 				p->samples[p->nsamples].len = (size_t)(f.sub.end - f.sub.p);
@@ -507,6 +542,8 @@ dec_profile(struct gx_pprof *p, struct gx_diag *d)
 			break;
 		case 6:
 			if (want(p, d, &f, WT_LEN, "Profile.string_table")) {
+				if (full(p, d, p->nstrings, "strings", f.at))
+					break;
 				gx_grow(&p->strings, &p->capstrings, p->nstrings + 1, sizeof(*p->strings));
 				p->strings[p->nstrings].p = (const char *)f.sub.p;
 				p->strings[p->nstrings].n = (size_t)(f.sub.end - f.sub.p);
@@ -870,6 +907,8 @@ dec_sample(struct gx_pprof *p, struct gx_diag *d, size_t i, struct sample_ctx *c
 
 			if (!want(p, d, &f, WT_LEN, "Sample.label"))
 				break;
+			if (c->nlab >= 4096)
+				break; /* labels beyond any real label set */
 			gx_grow(&p->slab, &p->capslab, c->nlab + 1, sizeof(*p->slab));
 			memset(&p->slab[c->nlab], 0, sizeof(p->slab[c->nlab]));
 			s = f.sub;
@@ -912,10 +951,6 @@ gx_pprof_samples(struct gx_pprof *p, gx_pprof_sample_fn fn, void *ctx, struct gx
 			p->bad_sample.n++;
 			continue;
 		}
-		if (c.too_deep)
-			gx_diag_add(d, GX_WARNING, p->name, GX_NOWHERE, at,
-			            "sample with more than %d locations; the outer ones are left out",
-			            GX_PPROF_MAX_DEPTH);
 		if (c.nvals != p->nstypes)
 			gx_diag_add(d, GX_WARNING, p->name, GX_NOWHERE, at,
 			            "sample with %zu values for %zu sample types", c.nvals, p->nstypes);
@@ -933,6 +968,10 @@ gx_pprof_samples(struct gx_pprof *p, gx_pprof_sample_fn fn, void *ctx, struct gx
 				continue;
 			}
 			l = &p->locs[li];
+			if (nframes + (l->nlines ? l->nlines : 1) > GX_PPROF_MAX_DEPTH) {
+				c.too_deep = true;
+				break;
+			}
 			gx_grow(&p->frames, &p->capframes, nframes + l->nlines + 1, sizeof(*p->frames));
 			if (l->nlines == 0) {
 				struct gx_pprof_frame *fr = &p->frames[nframes++];
@@ -965,6 +1004,10 @@ gx_pprof_samples(struct gx_pprof *p, gx_pprof_sample_fn fn, void *ctx, struct gx
 				fr->inlined = j + 1 < l->nlines;
 			}
 		}
+		if (c.too_deep)
+			gx_diag_add(d, GX_WARNING, p->name, GX_NOWHERE, at,
+			            "sample with more than %d frames; the outer ones are left out",
+			            GX_PPROF_MAX_DEPTH);
 		gx_grow(&p->labels, &p->caplabels, c.nlab + 1, sizeof(*p->labels));
 		for (k = 0; k < c.nlab; k++) {
 			struct gx_pprof_label *lb = &p->labels[k];

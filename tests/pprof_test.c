@@ -757,6 +757,55 @@ test_truncation_and_flips(void **state)
 	free(data);
 }
 
+static int
+count_frames(void *ctx, const struct gx_pprof_sample *s)
+{
+	*(size_t *)ctx = s->nframes;
+	return 0;
+}
+
+/* The limits that keep a hostile profile from taking unbounded memory. */
+static void
+test_limits(void **state)
+{
+	struct gx_buf b = { 0 }, m = { 0 }, pk = { 0 };
+	struct gx_diag d = { 0 };
+	struct gx_pprof *p;
+	struct gx_pprof_stats st;
+	uint64_t fa = 1;
+	size_t i, nf = 0;
+
+	(void)state;
+	pb_strings(&b);
+	pb_valuetype(&b, 1, 1, 2);
+	for (i = 0; i < GX_PPROF_MAX_DEPTH + 10; i++)
+		pb_varint(&pk, 10);
+	pb_msg(&m, 1, &pk);
+	pb_uint(&m, 2, 1);
+	pb_msg(&b, 2, &m);
+	pb_location(&b, 10, 0x1000, &fa, 1);
+	pb_function(&b, 1, 3, 5);
+	p = gx_pprof_parse(b.data, b.len, "t.pb", &d);
+	gx_pprof_samples(p, count_frames, &nf, &d);
+	assert_int_equal(nf, GX_PPROF_MAX_DEPTH);
+	assert_true(diag_has(&d, "sample with more than 65536 frames"));
+	gx_pprof_free(p);
+	gx_buf_free(&b);
+	gx_diag_clear(&d);
+
+	/* one string more than a table may hold: 2 bytes each */
+	for (i = 0; i < (size_t)GX_PPROF_MAX_ENTRIES + 1; i++)
+		pb_bytes(&b, 6, "", 0);
+	p = gx_pprof_parse(b.data, b.len, "t.pb", &d);
+	gx_pprof_get_stats(p, &st);
+	assert_int_equal(st.strings, GX_PPROF_MAX_ENTRIES);
+	assert_int_equal(d.errors, 1);
+	assert_true(diag_has(&d, "more than 4194304 strings"));
+	gx_pprof_free(p);
+	gx_buf_free(&b);
+	gx_diag_clear(&d);
+}
+
 int
 main(void)
 {
@@ -772,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_other_profile_refused),
 		cmocka_unit_test(test_labels_quoting),
 		cmocka_unit_test(test_truncation_and_flips),
+		cmocka_unit_test(test_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,8 +56,11 @@
 #include "gotrex/input.h"
 #include "gotrex/store.h"
 
-/* A sample with more locations than this keeps the innermost ones. */
+/* A sample with more frames than this keeps the innermost ones. */
 #define GX_PPROF_MAX_DEPTH 65536
+/* Each table (samples, locations, lines, functions, mappings, strings)
+ * keeps at most this many entries; the rest are reported and left out. */
+#define GX_PPROF_MAX_ENTRIES (1 << 22)
 
 struct gx_pprof; /* opaque: the decoded tables */
 
