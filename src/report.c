@@ -131,44 +131,179 @@ undetermined_why(const struct gx_wg_goroutine *x)
 /* ------------------------------------------------------------------ */
 /* Text */
 
-static void
-text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_t t,
-            int64_t window, bool ascii)
+/* Window events of the stuck goroutines, grouped by goroutine. */
+struct wev {
+	uint32_t g;
+	uint32_t i;           /* index in the event table */
+};
+
+static int
+cmp_wev(const void *a, const void *b)
+{
+	const struct wev *x = a, *y = b;
+
+	if (x->g != y->g)
+		return x->g < y->g ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The events in [t - window, t] that concern a stuck goroutine: who woke
+ * it, its logs and regions. */
+static struct wev *
+window_events(const struct gx_waitgraph *w, int64_t t, int64_t window, size_t *n)
 {
 	const struct gx_store *s = gx_wg_store(w);
-	size_t nsp, shown = 0, first = 0;
-	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
+	const struct gx_deadlock *dl = gx_wg_deadlock(w);
+	size_t nev, lo = 0, hi, ng = gx_store_goroutine_count(s), cap = 0;
+	const struct gx_event_rec *ev = gx_store_events(s, &nev);
+	uint8_t *stuck = xcalloc(ng + 1, 1);
+	struct wev *v = NULL;
 
-	if (nsp == 0)
-		return;
-	while (first < nsp && sp[first].end_ns != GX_TIME_NONE && sp[first].end_ns < t - window)
-		first++;
-	if (nsp - first > WINDOW_SPANS_MAX)
-		first = nsp - WINDOW_SPANS_MAX;
-	gx_buf_puts(out, "      before the deadlock:\n");
-	for (size_t i = first; i < nsp && sp[i].start_ns <= t; i++) {
-		const struct gx_frame_rec *f = gx_top_user_frame(s, sp[i].stack);
-		size_t n;
-		const char *r = gx_store_str(s, sp[i].reason, &n);
+	*n = 0;
+	for (size_t i = 0; i < dl->nstuck; i++)
+		if (dl->stuck[i] < ng)
+			stuck[dl->stuck[i]] = 1;
+	hi = nev;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		gx_buf_puts(out, "        ");
-		gx_text_timestamp(out, sp[i].start_ns);
-		gx_buf_printf(out, "  %s", sp[i].state < GX_G_STATE_COUNT
-		              ? gx_gstate_name((enum gx_gstate)sp[i].state) : "?");
-		if (n > 0) {
-			gx_buf_puts(out, " (");
-			gx_text_escape(out, r, n, ascii);
-			gx_buf_putc(out, ')');
-		}
+		if (ev[mid].ns < t - window)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < nev && ev[i].ns <= t; i++) {
+		uint32_t k = ev[i].kind;
+
+		if (ev[i].g >= ng || !stuck[ev[i].g])
+			continue;
+		if (k != GX_EV_UNBLOCK && k != GX_EV_LOG && k != GX_EV_REGION_BEGIN &&
+		    k != GX_EV_REGION_END)
+			continue;
+		gx_grow(&v, &cap, *n + 1, sizeof *v);
+		v[(*n)++] = (struct wev){ .g = ev[i].g, .i = (uint32_t)i };
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_wev);
+	free(stuck);
+	return v;
+}
+
+static void
+window_event_line(struct gx_buf *out, const struct gx_store *s, const struct gx_event_rec *e,
+                  bool ascii)
+{
+	const struct gx_frame_rec *f = gx_top_user_frame(s, e->stack);
+
+	gx_buf_puts(out, "        ");
+	gx_text_timestamp(out, e->ns);
+	switch ((enum gx_event_kind)e->kind) {
+	case GX_EV_UNBLOCK:
+		if (e->arg0 != 0)
+			gx_buf_printf(out, "  woken by G%" PRIu64, e->arg0);
+		else
+			gx_buf_puts(out, "  woken by the runtime (timer or network poller)");
 		if (f != NULL) {
 			gx_buf_puts(out, " in ");
 			esc_str(out, s, f->func, ascii);
 		}
-		gx_buf_putc(out, '\n');
-		shown++;
+		break;
+	case GX_EV_LOG:
+		gx_buf_puts(out, "  log ");
+		esc_str(out, s, e->str, ascii);
+		break;
+	case GX_EV_REGION_BEGIN:
+	case GX_EV_REGION_END:
+		gx_buf_printf(out, "  region %s ", e->kind == GX_EV_REGION_BEGIN ? "begins" : "ends");
+		esc_str(out, s, e->str, ascii);
+		break;
+	default:
+		break;
+	}
+	gx_buf_putc(out, '\n');
+}
+
+/* What g did in [t - window, t]: its state changes, who woke it, its
+ * logs and regions, in time order. */
+static void
+text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_t t,
+            int64_t window, const struct wev *wv, size_t nwv, bool ascii)
+{
+	const struct gx_store *s = gx_wg_store(w);
+	size_t nsp, shown = 0, first = 0, lo = 0, hi = nwv, nev;
+	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
+	const struct gx_event_rec *ev = gx_store_events(s, &nev);
+
+	gx_buf_puts(out, "      in the ");
+	gx_text_duration(out, window, ascii);
+	gx_buf_puts(out, " before the deadlock:\n");
+	while (first < nsp && sp[first].end_ns != GX_TIME_NONE && sp[first].end_ns < t - window)
+		first++;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (wv[mid].g < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Keep the last WINDOW_SPANS_MAX lines: count them first. */
+	{
+		size_t total = 0, e = lo, i = first, skip;
+
+		for (size_t k = first; k < nsp && sp[k].start_ns <= t; k++)
+			total++;
+		for (size_t k = lo; k < nwv && wv[k].g == g; k++)
+			total++;
+		skip = total > WINDOW_SPANS_MAX ? total - WINDOW_SPANS_MAX : 0;
+		if (skip > 0)
+			gx_buf_printf(out, "        (%zu earlier line%s left out)\n", skip, skip == 1 ? "" : "s");
+		while ((i < nsp && sp[i].start_ns <= t) || (e < nwv && wv[e].g == g)) {
+			bool span = i < nsp && sp[i].start_ns <= t &&
+			            !(e < nwv && wv[e].g == g && ev[wv[e].i].ns <= sp[i].start_ns);
+
+			if (skip > 0) {
+				skip--;
+				if (span)
+					i++;
+				else
+					e++;
+				continue;
+			}
+			if (!span) {
+				window_event_line(out, s, &ev[wv[e].i], ascii);
+				e++;
+				shown++;
+				continue;
+			}
+			{
+				const struct gx_frame_rec *f = gx_top_user_frame(s, sp[i].stack);
+				size_t n;
+				const char *r = gx_store_str(s, sp[i].reason, &n);
+
+				gx_buf_puts(out, "        ");
+				gx_text_timestamp(out, sp[i].start_ns);
+				gx_buf_printf(out, "  %s", sp[i].state < GX_G_STATE_COUNT
+				              ? gx_gstate_name((enum gx_gstate)sp[i].state) : "?");
+				if (n > 0) {
+					gx_buf_puts(out, " (");
+					gx_text_escape(out, r, n, ascii);
+					gx_buf_putc(out, ')');
+				}
+				if (f != NULL) {
+					gx_buf_puts(out, " in ");
+					esc_str(out, s, f->func, ascii);
+				}
+				if (sp[i].start_ns < t - window)
+					gx_buf_puts(out, " (since before the window)");
+				gx_buf_putc(out, '\n');
+				shown++;
+				i++;
+			}
+		}
 	}
 	if (shown == 0)
-		gx_buf_puts(out, "        (no state change in the window)\n");
+		gx_buf_puts(out, "        (nothing recorded)\n");
 }
 
 static void
@@ -181,6 +316,8 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	bool ascii = o->ascii;
 	int64_t window = o->window_ns > 0 ? o->window_ns : DEFAULT_WINDOW_NS;
 	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
+	struct wev *wv = NULL;
+	size_t nwv = 0;
 
 	gx_text_escape(out, in->name, strlen(in->name), ascii);
 	if (in->joined != NULL) {
@@ -212,7 +349,17 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	if (dl->deadlock_ns != GX_TIME_NONE) {
 		gx_buf_puts(out, "deadlocked at: ");
 		gx_text_timestamp(out, dl->deadlock_ns);
-		gx_buf_puts(out, " (when the last stuck goroutine blocked)\n");
+		gx_buf_puts(out, " (when the last stuck goroutine blocked");
+		if (meta != NULL && meta->end_ns > meta->start_ns && dl->deadlock_ns >= meta->start_ns) {
+			gx_buf_puts(out, "; ");
+			gx_text_duration(out, dl->deadlock_ns - meta->start_ns, ascii);
+			gx_buf_puts(out, " into the trace, ");
+			gx_text_duration(out, meta->end_ns - dl->deadlock_ns, ascii);
+			gx_buf_puts(out, " before its end");
+		}
+		gx_buf_puts(out, ")\n");
+		if (trace)
+			wv = window_events(w, dl->deadlock_ns, window, &nwv);
 	}
 
 	for (size_t c = 0; c < dl->ncycles; c++) {
@@ -284,7 +431,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			if (ne > TEXT_RELEASERS_MAX)
 				gx_buf_printf(out, "      ... and %zu more\n", ne - TEXT_RELEASERS_MAX);
 			if (trace && dl->deadlock_ns != GX_TIME_NONE)
-				text_window(out, w, g, dl->deadlock_ns, window, ascii);
+				text_window(out, w, g, dl->deadlock_ns, window, wv, nwv, ascii);
 		}
 	}
 	if (dl->nundetermined > 0) {
@@ -304,6 +451,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			gx_buf_printf(out, ": %s\n", undetermined_why(x));
 		}
 	}
+	free(wv);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1034,7 +1034,7 @@ build_candidates(struct build *b)
 						add_xedge(b, GX_NONE32, (uint32_t)r, GX_EVID_RUNTIME,
 						          GX_STRENGTH_OBSERVED, (uint32_t)(e - lo), hist[e - 1].ns);
 						found++;
-					} else if (u != wt[i]) {
+					} else if (u != wt[i] && u < b->n && w->alive[u]) {
 						add_xedge(b, u, (uint32_t)r, GX_EVID_HISTORY, GX_STRENGTH_OBSERVED,
 						          (uint32_t)(e - lo), hist[e - 1].ns);
 						found++;
