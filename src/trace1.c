@@ -113,6 +113,7 @@ struct ev1 {
 	int32_t p;
 	uint8_t type;
 	uint8_t blocked;        /* GoSysCall: the next event of its g is GoSysBlock */
+	uint8_t moved;          /* GoSysExit: given its real exit time */
 };
 
 /* The events of one P (all its batches, in file order). */
@@ -447,7 +448,7 @@ parse_event(struct dec *d, unsigned typ, const uint64_t *args, size_t nargs,
 		ev->g = ev->args[0];
 		break;
 	case E_USER_LOG:
-		ev->args[3] = inline_string(r, sarg, sarg_len);
+		ev->args[3] = inline_string(r, sarg != NULL ? sarg : (const uint8_t *)"", sarg_len);
 		break;
 	}
 	p->n++;
@@ -459,10 +460,10 @@ static int
 decode_one(struct dec *d, struct proc **cur, uint64_t *last_g, int64_t *last_ts)
 {
 	struct gx_t1_reader *r = d->r;
-	uint64_t args[MAX_ARGS + 4 * STACK_LIMIT + 2];
+	uint64_t args[LEN_LIMIT + 4]; /* a varint takes at least one byte */
 	size_t nargs = 0, narg, k;
 	uint64_t start = r->base + d->off, v;
-	const uint8_t *sarg = NULL, *buf;
+	const uint8_t *sarg = NULL, *buf = NULL;
 	size_t sarg_len = 0;
 	unsigned typ;
 	uint8_t b;
@@ -477,7 +478,7 @@ decode_one(struct dec *d, struct proc **cur, uint64_t *last_g, int64_t *last_ts)
 
 	if (typ == E_STRING) {
 		uint64_t id, ln;
-		const uint8_t *s;
+		const uint8_t *s = NULL;
 
 		if (!read_val(d, &id) || !read_val(d, &ln))
 			return -1;
@@ -908,31 +909,55 @@ merge(struct gx_t1_reader *r, uint64_t *bad_off, const char **why)
 	return ok;
 }
 
-/* sort.Stable by time (a merge sort). */
-static void
-stable_sort(struct ev1 *v, size_t n)
+/* sort.Stable by time after fix_sys_exits: only the GoSysExit events
+ * whose time it changed (flagged "moved") can be out of place; the rest is
+ * in order. Sort the moved ones by (time, index) and merge them back by
+ * (time, index): the order a stable sort gives. */
+struct moved {
+	int64_t ts;
+	size_t i;
+};
+
+static int
+cmp_moved(const void *a, const void *b)
 {
-	struct ev1 *tmp;
-	size_t w, i;
+	const struct moved *x = a, *y = b;
 
-	if (n < 2)
-		return;
-	tmp = xcalloc(n, sizeof(*tmp));
-	for (w = 1; w < n; w *= 2) {
-		for (i = 0; i < n; i += 2 * w) {
-			size_t mid = i + w < n ? i + w : n, end = i + 2 * w < n ? i + 2 * w : n;
-			size_t a = i, b = mid, o = i;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
 
-			while (a < mid && b < end)
-				tmp[o++] = v[b].ts < v[a].ts ? v[b++] : v[a++];
-			while (a < mid)
-				tmp[o++] = v[a++];
-			while (b < end)
-				tmp[o++] = v[b++];
-		}
-		memcpy(v, tmp, n * sizeof(*v));
+static void
+stable_sort(struct gx_t1_reader *r)
+{
+	struct moved *mv = NULL;
+	size_t nmv = 0, capmv = 0, i, j, o;
+	struct ev1 *out;
+
+	for (i = 0; i < r->nev; i++) {
+		if (!r->ev[i].moved)
+			continue;
+		gx_grow(&mv, &capmv, nmv + 1, sizeof(*mv));
+		mv[nmv++] = (struct moved){ r->ev[i].ts, i };
 	}
-	free(tmp);
+	if (nmv == 0)
+		return;
+	qsort(mv, nmv, sizeof(*mv), cmp_moved);
+	out = xcalloc(r->nev, sizeof(*out));
+	for (i = 0, j = 0, o = 0; o < r->nev;) {
+		while (i < r->nev && r->ev[i].moved)
+			i++;
+		if (j < nmv && (i == r->nev || mv[j].ts < r->ev[i].ts ||
+		                (mv[j].ts == r->ev[i].ts && mv[j].i < i)))
+			out[o++] = r->ev[mv[j++].i];
+		else
+			out[o++] = r->ev[i++];
+	}
+	free(mv);
+	free(r->ev);
+	r->ev = out;
+	r->capev = r->nev;
 }
 
 /* ------------------------------------------------------------------ */
@@ -987,6 +1012,7 @@ fix_sys_exits(struct gx_t1_reader *r, const char **why)
 				goto out;
 			}
 			ev->ts = ts;
+			ev->moved = 1;
 			break;
 		}
 	}
@@ -1417,7 +1443,7 @@ prepare(struct gx_t1_reader *r, struct gx_diag *d)
 		warn(r, d, r->ev[n].off, "%s: kept the %zu events before", why, n);
 		cut_events(r, n);
 	}
-	stable_sort(r->ev, r->nev);
+	stable_sort(r);
 	if (r->ticks_per_sec == 0) {
 		if (r->nev > 0)
 			warn(r, d, r->total, "no Frequency event (the trace was not stopped, or "
