@@ -62,6 +62,7 @@ struct parser {
 	struct gx_buf pend;  /* ST_SUSPECT: the lines in question, '\n'-joined */
 	size_t npend;
 	struct gx_dump_text pend_first; /* the first of them, in the input */
+	uint64_t pend_first_line;
 
 	/* the open goroutine */
 	bool open;
@@ -801,8 +802,10 @@ is_structural(const char *c, size_t n)
 static void
 pend_add(struct parser *p, const char *c, size_t n)
 {
-	if (p->npend == 0)
+	if (p->npend == 0) {
 		p->pend_first = txt(c, n);
+		p->pend_first_line = p->lineno;
+	}
 	gx_buf_append(&p->pend, c, n);
 	gx_buf_putc(&p->pend, '\n');
 	p->npend++;
@@ -812,10 +815,8 @@ pend_add(struct parser *p, const char *c, size_t n)
 static void
 pend_flush(struct parser *p)
 {
-	if (p->npend > 0 && p->seen_header) {
-		if (p->trailer.len > 0 || p->pend.len > 0)
-			gx_buf_append(&p->trailer, p->pend.data, p->pend.len);
-	}
+	if (p->npend > 0 && p->seen_header)
+		gx_buf_append(&p->trailer, p->pend.data, p->pend.len);
 	gx_buf_reset(&p->pend);
 	p->npend = 0;
 }
@@ -849,7 +850,7 @@ suspect_line(struct parser *p, const char *c, size_t n)
 		p->npend = 0;
 		p->state = ST_BLOCK;
 		f = push_frame(p);
-		f->source_line = p->lineno - 1;
+		f->source_line = p->pend_first_line;
 		f->func = p->pend_first;
 		f->raw = p->pend_first;
 		f->flags = GX_DUMP_FRAME_CGO | GX_DUMP_FRAME_NO_FILE;
