@@ -807,10 +807,14 @@ lock_order_of(struct build *b, uint32_t g, struct hist **out, size_t *nout, size
 		looked++;
 		sd = gx_store_stack_depth(s, sp[k].stack);
 		/* Frames shared with the current stack, from the outermost. */
-		while (c < sd && c < cd &&
-		       gx_store_stack_frame(s, sp[k].stack, sd - 1 - c)->func ==
-		       gx_store_stack_frame(s, gr->stack, cd - 1 - c)->func)
+		while (c < sd && c < cd) {
+			const struct gx_frame_rec *fa = gx_store_stack_frame(s, sp[k].stack, sd - 1 - c);
+			const struct gx_frame_rec *fb = gx_store_stack_frame(s, gr->stack, cd - 1 - c);
+
+			if (fa == NULL || fb == NULL || fa->func != fb->func)
+				break;
 			c++;
+		}
 		fake.reason = sp[k].reason;
 		fake.stack = sp[k].stack;
 		gx_wg_classify(s, &fake, &x);
@@ -1192,7 +1196,9 @@ build_candidates(struct build *b)
 
 			if (R->kind != GX_RES_MUTEX || b->cand[r] != 0)
 				continue;
-			for (size_t m = 0; m < ntmutex; m++) {
+			/* Without addresses every waiter is a resource of its
+			 * own: keep the hints per mutex few. */
+			for (size_t m = 0; m < ntmutex && b->cand[r] < GX_WG_EDGES_MAX; m++) {
 				uint32_t g = tmutex[m];
 
 				if (!candidate(w, g, (uint32_t)r) ||
