@@ -398,17 +398,22 @@ test_errors(void **state)
 	free(want);
 	gx_diag_clear(&d);
 
-	/* A format without a loader. */
+	/* Every format has a loader now: a Go 1.11 trace cut after one byte
+	 * loads (there is nothing in it) with a warning at that byte. */
 	{
 		FILE *f = fopen(src, "wb");
+		struct gx_store *v1;
 
 		fwrite("go 1.11 trace\0\0\0\x01", 1, 17, f);
 		fclose(f);
+		gx_load_set_loader(GX_FMT_TRACE_V1, NULL);
+		v1 = load(&o, NULL, &d);
+		assert_non_null(v1);
+		assert_int_equal(d.errors, 0);
+		assert_true(d.n >= 1);
+		assert_true(d.v[0].offset == 16);
+		gx_store_close(v1);
 	}
-	gx_load_set_loader(GX_FMT_TRACE_V1, NULL);
-	assert_null(load(&o, NULL, &d));
-	assert_int_equal(d.errors, 1);
-	assert_non_null(strstr(d.v[0].message, "cannot read yet"));
 	gx_diag_clear(&d);
 
 	/* The loader fails: its error comes through, no index is left. */
