@@ -805,6 +805,19 @@ push_event(struct gx_t1_reader *r, const struct ev1 *e)
 	r->ev[r->nev++] = *e;
 }
 
+/* The offset of the first event (in the file) that still waits. */
+static uint64_t
+first_waiting(const struct proc *all, size_t nall)
+{
+	uint64_t first = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < nall; i++)
+		if (all[i].head < all[i].n && all[i].ev[all[i].head].off < first)
+			first = all[i].ev[all[i].head].off;
+	return first;
+}
+
 /* Merge the Ps. False when no consistent order exists past some point
  * (then r->ev holds the events placed so far). */
 static bool
@@ -815,6 +828,7 @@ merge(struct gx_t1_reader *r, uint64_t *bad_off, const char **why)
 	size_t *avail, navail, i, nall = r->nprocs + 1;
 	struct proc *all;
 	bool ok = true;
+	uint64_t total = 0, work = 0, budget;
 
 	gx_t2_pdqsort(r->cpu, r->ncpu, cpu_less, cpu_swap);
 	/* allProcs: the Ps (Go walks a map here: its order is random, which
@@ -831,12 +845,26 @@ merge(struct gx_t1_reader *r, uint64_t *bad_off, const char **why)
 		avail[i] = i;
 	navail = nall;
 
+	/* Each round looks at every P whose next event cannot go yet: with
+	 * many such Ps (only a hostile trace has more than a few of them at
+	 * once) that is quadratic, so the work has a budget: 64 looks per
+	 * event on average, far above what real traces need. */
+	for (i = 0; i < nall; i++)
+		total += all[i].n;
+	budget = 100000000u + 64 * total;
 	for (;;) {
 		long k;
 		struct fr f;
 		struct gst init, next, curr;
 		uint64_t g;
 
+		if (work > budget) {
+			ok = false;
+			*bad_off = first_waiting(all, nall);
+			*why = "too many Ps wait for each other to order the events in reasonable time";
+			break;
+		}
+		work += navail;
 		for (k = 0; k < (long)navail; k++) {
 			struct proc *p = &all[avail[k]];
 			struct ev1 *ev;
@@ -859,11 +887,8 @@ merge(struct gx_t1_reader *r, uint64_t *bad_off, const char **why)
 			k--;
 		}
 		if (h.n == 0) {
-			uint64_t first = UINT64_MAX;
+			uint64_t first = first_waiting(all, nall);
 
-			for (i = 0; i < nall; i++)
-				if (!all[i].done && all[i].head < all[i].n && all[i].ev[all[i].head].off < first)
-					first = all[i].ev[all[i].head].off;
 			if (first != UINT64_MAX) {
 				ok = false;
 				*bad_off = first;
