@@ -101,17 +101,54 @@ state_name(uint8_t st)
 	return st < GX_G_STATE_COUNT ? gx_gstate_name((enum gx_gstate)st) : "unknown";
 }
 
+/* A reason key: the reason string id and whether the goroutine was
+ * reported leaked. The loader keeps " (leaked)" as a flag, not in the
+ * reason; it is put back so the text is what the runtime printed. */
+static uint64_t
+reason_key(const struct gx_goroutine_rec *g)
+{
+	return ((uint64_t)g->reason << 1) | ((g->flags & GX_G_LEAKED) ? 1u : 0u);
+}
+
+/* The text of a reason key into tmp (reset first); its length in *n. */
+static const char *
+reason_text(const struct stats_ctx *c, uint64_t key, struct gx_buf *tmp, size_t *n)
+{
+	size_t len;
+	const char *s = gx_store_str(c->s, (gx_str)(key >> 1), &len);
+
+	gx_buf_reset(tmp);
+	gx_buf_append(tmp, s, len);
+	if (key & 1)
+		gx_buf_puts(tmp, " (leaked)");
+	*n = tmp->len;
+	return tmp->data != NULL ? tmp->data : "";
+}
+
 /* The reason as shown: the runtime's text, or the state when there is none. */
 static void
 put_reason(struct gx_buf *out, const struct stats_ctx *c, const struct gx_goroutine_rec *g)
 {
+	struct gx_buf tmp = {0};
 	size_t n;
-	const char *s = gx_store_str(c->s, g->reason, &n);
+	const char *s = reason_text(c, reason_key(g), &tmp, &n);
 
 	if (n == 0)
 		gx_buf_puts(out, state_name(g->state));
 	else
 		put_esc(out, c, s, n);
+	gx_buf_free(&tmp);
+}
+
+static void
+put_json_reason(struct gx_buf *out, const struct stats_ctx *c, const struct gx_goroutine_rec *g)
+{
+	struct gx_buf tmp = {0};
+	size_t n;
+	const char *s = reason_text(c, reason_key(g), &tmp, &n);
+
+	gx_text_json_string(out, s, n);
+	gx_buf_free(&tmp);
 }
 
 /* A dump gives waits in whole minutes: "<1m" for none, "5m0s+" for five. */
@@ -168,7 +205,7 @@ json_frame(struct gx_buf *out, const struct stats_ctx *c, const struct gx_frame_
 /* Counting by key */
 
 struct count {
-	uint32_t key;     /* gx_str for reasons, enum gx_gstate for states */
+	uint64_t key;     /* reason_key() for reasons, enum gx_gstate for states */
 	uint64_t n;
 };
 
@@ -179,8 +216,15 @@ struct counts {
 	size_t cap;
 };
 
+static size_t
+key_hash(uint64_t k)
+{
+	k *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(k ^ (k >> 29));
+}
+
 static void
-counts_add(struct counts *t, uint32_t key, uint64_t n)
+counts_add(struct counts *t, uint64_t key, uint64_t n)
 {
 	size_t j;
 
@@ -191,14 +235,14 @@ counts_add(struct counts *t, uint32_t key, uint64_t n)
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->slot = xcalloc(t->cap, sizeof(*t->slot));
 		for (i = 0; i < t->n; i++) {
-			for (j = (t->v[i].key * 2654435761u) & (t->cap - 1); t->slot[j] != 0;
+			for (j = key_hash(t->v[i].key) & (t->cap - 1); t->slot[j] != 0;
 			     j = (j + 1) & (t->cap - 1))
 				;
 			t->slot[j] = (uint32_t)i + 1;
 		}
 		t->v = xreallocarray(t->v, t->cap / 2, sizeof(*t->v));
 	}
-	for (j = (key * 2654435761u) & (t->cap - 1); t->slot[j] != 0; j = (j + 1) & (t->cap - 1)) {
+	for (j = key_hash(key) & (t->cap - 1); t->slot[j] != 0; j = (j + 1) & (t->cap - 1)) {
 		if (t->v[t->slot[j] - 1].key == key) {
 			t->v[t->slot[j] - 1].n += n;
 			return;
@@ -230,12 +274,14 @@ cmp_reason_count(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	sx = gx_store_str(sort_store, x->key, &nx);
-	sy = gx_store_str(sort_store, y->key, &ny);
+	sx = gx_store_str(sort_store, (gx_str)(x->key >> 1), &nx);
+	sy = gx_store_str(sort_store, (gx_str)(y->key >> 1), &ny);
 	r = memcmp(sx, sy, nx < ny ? nx : ny);
 	if (r != 0)
 		return r;
-	return (nx > ny) - (nx < ny);
+	if (nx != ny)
+		return (nx > ny) - (nx < ny);
+	return (x->key > y->key) - (x->key < y->key);
 }
 
 static int
@@ -280,7 +326,7 @@ count_reasons(const struct stats_ctx *c, struct counts *t)
 	for (i = 0; i < total; i++) {
 		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, i);
 
-		counts_add(t, g->reason, g->count);
+		counts_add(t, reason_key(g), g->count);
 	}
 	sort_store = c->s;
 	if (t->n > 1)
@@ -425,19 +471,22 @@ static void
 reasons_text(struct stats_ctx *c, struct gx_buf *out)
 {
 	struct counts t;
+	struct gx_buf tmp = {0};
 	size_t i, n;
 
 	count_reasons(c, &t);
 	gx_buf_puts(out, "\nby reason:\n");
 	for (i = 0; i < t.n; i++) {
+		const char *s = reason_text(c, t.v[i].key, &tmp, &n);
+
 		gx_buf_printf(out, "%10" PRIu64 "  ", t.v[i].n);
-		gx_store_str(c->s, t.v[i].key, &n);
 		if (n == 0)
 			gx_buf_puts(out, "(none)");
 		else
-			put_esc_str(out, c, t.v[i].key);
+			put_esc(out, c, s, n);
 		gx_buf_putc(out, '\n');
 	}
+	gx_buf_free(&tmp);
 	counts_free(&t);
 }
 
@@ -445,16 +494,20 @@ static void
 reasons_json(struct stats_ctx *c, struct gx_buf *out)
 {
 	struct counts t;
-	size_t i;
+	struct gx_buf tmp = {0};
+	size_t i, n;
 
 	count_reasons(c, &t);
 	gx_buf_puts(out, ",\n  \"by_reason\": {");
 	for (i = 0; i < t.n; i++) {
+		const char *s = reason_text(c, t.v[i].key, &tmp, &n);
+
 		gx_buf_puts(out, i ? ",\n    " : "\n    ");
-		put_json_str(out, c, t.v[i].key);
+		gx_text_json_string(out, s, n);
 		gx_buf_printf(out, ": %" PRIu64, t.v[i].n);
 	}
 	gx_buf_puts(out, t.n ? "\n  }" : "}");
+	gx_buf_free(&tmp);
 	counts_free(&t);
 }
 
@@ -496,7 +549,7 @@ longest_json(struct stats_ctx *c, struct gx_buf *out)
 		gx_buf_printf(out, "%s{\"id\": %" PRIu64 ", \"state\": ", i ? ",\n    " : "\n    ", g->id);
 		put_json_cstr(out, state_name(g->state));
 		gx_buf_puts(out, ", \"reason\": ");
-		put_json_str(out, c, g->reason);
+		put_json_reason(out, c, g);
 		gx_buf_printf(out, ", \"wait_ns\": %" PRId64 ", \"wait_approx\": %s, \"top_frame\": ",
 		              g->wait_ns, wait_approx(c, g) ? "true" : "false");
 		json_frame(out, c, gx_top_user_frame(c->s, g->stack));
@@ -596,7 +649,7 @@ groups_json(struct stats_ctx *c, struct gx_buf *out)
 		              i ? ",\n    " : "\n    ", k->goroutines);
 		put_json_cstr(out, state_name(g->state));
 		gx_buf_puts(out, ", \"reason\": ");
-		put_json_str(out, c, g->reason);
+		put_json_reason(out, c, g);
 		gx_buf_printf(out, ", \"max_wait_ns\": %" PRId64 ",\n     \"top_frame\": ", k->max_wait_ns);
 		json_frame(out, c, gx_top_user_frame(c->s, g->stack));
 		gx_buf_puts(out, ",\n     \"ids\": [");

@@ -9,7 +9,8 @@
  *    seen with the same (function, file, line, elided/created-by marker) of
  *    every frame. Arguments and +0x offsets are left out.
  * 2. Goroutines are grouped by the exact tuple (state, reason string id,
- *    canonical stack, canonical creation stack). The creation stack (the
+ *    leaked flag, canonical stack, canonical creation stack); the flag is
+ *    part of the reason text the runtime printed ("chan send (leaked)"). The creation stack (the
  *    "created by" frame) is part of the key, as in panicparse's buckets.
  *
  * Members are visited in index order, which is goroutine-id order (the
@@ -158,6 +159,7 @@ struct gkey {
 	gx_stack stack;
 	gx_stack create;
 	uint8_t state;
+	uint8_t leaked;  /* the runtime printed " (leaked)" after the reason */
 };
 
 struct group_slot {
@@ -169,14 +171,14 @@ static uint64_t
 gkey_hash(const struct gkey *k)
 {
 	return mix64(((uint64_t)k->stack << 32 | k->create) ^
-	             mix64(((uint64_t)k->reason << 8) | k->state));
+	             mix64(((uint64_t)k->reason << 16) | ((uint64_t)k->leaked << 8) | k->state));
 }
 
 static bool
 gkey_eq(const struct gkey *a, const struct gkey *b)
 {
 	return a->reason == b->reason && a->stack == b->stack &&
-	       a->create == b->create && a->state == b->state;
+	       a->create == b->create && a->state == b->state && a->leaked == b->leaked;
 }
 
 static int
@@ -260,6 +262,7 @@ gx_group_build(const struct gx_store *s, const uint32_t *gs, size_t n,
 		memset(&k, 0, sizeof(k));
 		k.reason = g->reason;
 		k.state = g->state;
+		k.leaked = (g->flags & GX_G_LEAKED) != 0;
 		k.stack = canon_of(&c, g->stack);
 		k.create = canon_of(&c, g->create_stack);
 		for (j = gkey_hash(&k) & (cap - 1); t[j].group != 0; j = (j + 1) & (cap - 1))

@@ -25,8 +25,9 @@
 #     frame F;
 #   - a global-deadlock fatal.txt gives "runtime_deadlock": true.
 # A synthetic dump written below (its truth known by construction) checks
-# what the samples cannot: wait minutes, the longest-waiting order, and that
-# stacks differing only in arguments and offsets form one group.
+# what the samples cannot: wait minutes, the longest-waiting order, that
+# stacks differing only in arguments and offsets form one group, and that
+# "(leaked)" stays part of the reason (the loader keeps it as a flag).
 #
 # Regenerate the golden files after an intended change of the output:
 #     GOTREX=/path/to/build/gotrex top_srcdir=/path/to/src tests/golden_stats.sh --update
@@ -298,23 +299,29 @@ main.update(0xc0000a0000)
 ${tab}/app/main.go:80 +0x4a
 created by main.main in goroutine 1
 ${tab}/app/main.go:22 +0x7d
+
+goroutine 40 [chan receive (leaked)]:
+main.worker(0xc0000100c0, 0x5)
+${tab}/app/main.go:42 +0x2c
+created by main.main in goroutine 1
+${tab}/app/main.go:20 +0x3d
 EOF
 sj=$GX_TMP/synthetic.json
 if "$GOTREX" stats --json "$GX_TMP/synthetic.txt" > "$sj" 2> "$GX_TMP/err"; then
 	m=60000000000
-	[ "$(jq .goroutines "$sj")" = 7 ] || bad "synthetic: goroutines is not 7"
-	[ "$(jq -S -c .by_reason "$sj")" = '{"chan receive":4,"running":1,"sync.Mutex.Lock":1,"syscall":1}' ] ||
+	[ "$(jq .goroutines "$sj")" = 8 ] || bad "synthetic: goroutines is not 8"
+	[ "$(jq -S -c .by_reason "$sj")" = '{"chan receive":4,"chan receive (leaked)":1,"running":1,"sync.Mutex.Lock":1,"syscall":1}' ] ||
 		bad "synthetic: by_reason is $(jq -S -c .by_reason "$sj")"
 	# Longest wait first, ties by id; the running goroutine is not waiting.
 	got=$(jq -r '[.longest_waiting[] | "\(.id):\(.wait_ns)"] | join(" ")' "$sj")
-	want="20:$((83 * m)) 34:$((83 * m)) 19:$((5 * m)) 22:$((5 * m)) 17:$((2 * m)) 21:0"
+	want="20:$((83 * m)) 34:$((83 * m)) 19:$((5 * m)) 22:$((5 * m)) 17:$((2 * m)) 21:0 40:0"
 	[ "$got" = "$want" ] || bad "synthetic: longest_waiting is '$got', want '$want'"
 	# 19, 20, 21 differ only in arguments and offsets: one group; 22 is
-	# another line, so another group.
+	# another line, 40 another reason ("(leaked)"), so other groups.
 	got=$(jq -c '[.groups[] | .ids]' "$sj")
-	[ "$got" = '[[19,20,21],[1],[17],[22],[34]]' ] || bad "synthetic: groups are $got"
+	[ "$got" = '[[19,20,21],[1],[17],[22],[34],[40]]' ] || bad "synthetic: groups are $got"
 	got=$(jq -r '[.groups[] | "\(.top_frame.func):\(.max_wait_ns)"] | join(" ")' "$sj")
-	want="main.worker:$((83 * m)) main.main:0 syscall.Syscall:$((2 * m)) main.worker:$((5 * m)) main.update:$((83 * m))"
+	want="main.worker:$((83 * m)) main.main:0 syscall.Syscall:$((2 * m)) main.worker:$((5 * m)) main.update:$((83 * m)) main.worker:0"
 	[ "$got" = "$want" ] || bad "synthetic: top frames and waits are '$got', want '$want'"
 	"$GOTREX" stats "$GX_TMP/synthetic.txt" > "$GX_TMP/synthetic.out" 2>&1 ||
 		bad "synthetic: the text output failed"

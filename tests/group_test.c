@@ -159,6 +159,8 @@ small_store(void)
 	add_g(b, 6, GX_G_WAITING, "sync.Mutex.Lock", lock_line, cr1, 0, 1); /* a line */
 	add_g(b, 7, GX_G_RUNNABLE, "sync.Mutex.Lock", lock_a, cr1, 0, 1); /* state */
 	add_g(b, 8, GX_G_WAITING, "sync.Mutex.Lock", lock_b, cr2, 0, 1); /* creator */
+	add_g(b, 13, GX_G_WAITING, "sync.Mutex.Lock", lock_a, cr1, 0, 1); /* leaked */
+	gx_builder_goroutine_at(b, gx_builder_find_goroutine(b, 13))->flags |= GX_G_LEAKED;
 	/* A debug=1-style record standing for 3 goroutines. */
 	add_g(b, 20, GX_G_WAITING, "GC sweep wait", rt_only, 0, 0, 3);
 	/* Two goroutines without a stack. */
@@ -176,11 +178,11 @@ test_group_all(void **state)
 	size_t i, n, sum = 0;
 
 	(void)state;
-	assert_int_equal(gx_store_goroutine_count(s), 12);
+	assert_int_equal(gx_store_goroutine_count(s), 13);
 	gx_group_build(s, NULL, 0, &gr);
-	/* {3,5,9,12} {20 x3} {30,31} then singles 1, 4, 6, 7, 8 by id. */
-	assert_int_equal(gr.n, 8);
-	assert_int_equal(gr.nmembers, 12);
+	/* {3,5,9,12} {20 x3} {30,31} then singles 1, 4, 6, 7, 8, 13 by id. */
+	assert_int_equal(gr.n, 9);
+	assert_int_equal(gr.nmembers, 13);
 
 	assert_int_equal(gr.v[0].goroutines, 4);
 	n = member_ids(s, &gr, 0, ids, 16);
@@ -202,7 +204,7 @@ test_group_all(void **state)
 	assert_int_equal(ids[1], 31);
 
 	{
-		static const uint64_t singles[] = { 1, 4, 6, 7, 8 };
+		static const uint64_t singles[] = { 1, 4, 6, 7, 8, 13 };
 
 		for (i = 0; i < GX_ARRAY_SIZE(singles); i++) {
 			assert_int_equal(gr.v[3 + i].goroutines, 1);
