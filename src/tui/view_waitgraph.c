@@ -95,6 +95,7 @@ struct node {
 
 struct wgview {
 	struct gx_waitgraph *w;   /* borrowed from the ctx */
+	bool ascii;
 	struct node *nodes;
 	size_t nnodes, cap;
 	size_t nroots;            /* roots are nodes[0 .. nroots) */
@@ -145,6 +146,8 @@ expandable(const struct wgview *wv, uint32_t i)
 	case N_RES:
 		return true;
 	case N_G:
+		if (n->role == R_RELEASER || n->role == R_STUCK)
+			return true;  /* the evidence, the proof */
 		if (n->g == GX_NONE32)
 			return false;
 		if (n->parent != GX_NONE32 && on_path(wv, n->parent, n->g))
@@ -192,8 +195,28 @@ make_children(struct wgview *wv, uint32_t i)
 	case N_G: {
 		const struct gx_wg_goroutine *x = gx_wg_goroutine(wv->w, n.g);
 
+		if (n.role == R_RELEASER) {
+			/* the edge's evidence in full, then (unless it is on the
+			 * path already) what the releaser waits for itself */
+			size_t ne = 0;
+			const struct gx_wg_edge *e = gx_wg_edges(wv->w, n.r, &ne);
+
+			if (n.e < ne) {
+				struct gx_buf b = { 0 };
+
+				gx_wg_describe_edge(wv->w, &e[n.e], &b, wv->ascii);
+				add_info(wv, i, d, gx_buf_take(&b));
+			}
+			if (x == NULL || on_path(wv, n.parent, n.g))
+				break;
+		}
 		if (x == NULL)
 			break;
+		if (n.role == R_STUCK)
+			add_info(wv, i, d, xasprintf("stuck: %s (%s)",
+			                             gx_wg_proof_name((enum gx_wg_proof)x->proof),
+			                             gx_wg_proof_is_proven((enum gx_wg_proof)x->proof) ?
+			                             "proven" : "inferred"));
 		if (x->resource != GX_NONE32) {
 			struct node c = mk(N_RES, i, d);
 
@@ -303,6 +326,7 @@ wg_open(struct tui_view *v)
 	size_t i;
 
 	wv->w = tui_ctx_waitgraph(v->ctx);
+	wv->ascii = v->ctx->ascii;
 	if (wv->w == NULL)
 		return -1;
 	dl = gx_wg_deadlock(wv->w);
@@ -510,14 +534,19 @@ wg_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 		size_t ne = 0;
 		const struct gx_wg_edge *e = gx_wg_edges(wv->w, n->r, &ne);
 
-		tui_line_lit(l, TUI_ROLE_DIM, "could be released by ");
-		if (n->e < ne) {
-			gx_buf_reset(&wv->tmp);
-			gx_wg_describe_edge(wv->w, &e[n->e], &wv->tmp, v->ctx->ascii);
-			tui_line_lit(l, e[n->e].strength == GX_STRENGTH_WEAK ? TUI_ROLE_DEFAULT
-			                                                     : TUI_ROLE_USER_FRAME,
-			             wv->tmp.data != NULL ? wv->tmp.data : "?");
-		}
+		/* who, then the evidence's kind and strength (the full
+		 * evidence is its first child) */
+		tui_line_lit(l, TUI_ROLE_DIM, "released by ");
+		if (n->g != GX_NONE32)
+			draw_goroutine(v, l, n->g);
+		else
+			tui_line_lit(l, TUI_ROLE_DEFAULT, "the runtime");
+		if (n->e < ne)
+			tui_line_printf(l, e[n->e].strength == GX_STRENGTH_WEAK ? TUI_ROLE_DIM
+			                                                        : TUI_ROLE_WARNING,
+			                " [%s, %s]",
+			                gx_evidence_name((enum gx_evidence)e[n->e].evidence),
+			                gx_strength_name((enum gx_strength)e[n->e].strength));
 		if (n->g != GX_NONE32 && on_path(wv, n->parent, n->g))
 			tui_line_lit(l, TUI_ROLE_DIM, "  (above)");
 		return;
@@ -534,8 +563,8 @@ wg_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	if (x == NULL)
 		return;
 	if (n->role == R_STUCK) {
-		tui_line_lit(l, TUI_ROLE_ERROR, "  stuck: ");
-		tui_line_printf(l, TUI_ROLE_DIM, "%s (%s)", gx_wg_proof_name((enum gx_wg_proof)x->proof),
+		tui_line_lit(l, TUI_ROLE_ERROR, "  stuck");
+		tui_line_printf(l, TUI_ROLE_DIM, " (%s)",
 		                gx_wg_proof_is_proven((enum gx_wg_proof)x->proof) ? "proven" : "inferred");
 	} else if (n->role == R_UNDET) {
 		tui_line_lit(l, TUI_ROLE_WARNING, "  undetermined");
