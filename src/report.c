@@ -31,6 +31,19 @@ gx_report_any_deadlock(const struct gx_report_input *in, size_t n)
 /* ------------------------------------------------------------------ */
 /* Shared bits */
 
+/* A trace time as the report shows it: from the trace's first event
+ * (Go's own clock starts anywhere, such as at boot). */
+static int64_t
+rel_ns(const struct gx_store *s, int64_t ns)
+{
+	const struct gx_store_meta *m = gx_store_meta(s);
+
+	if (m == NULL || ns == GX_TIME_NONE ||
+	    (m->format != GX_FMT_TRACE_V2 && m->format != GX_FMT_TRACE_V1) || ns < m->start_ns)
+		return ns;
+	return ns - m->start_ns;
+}
+
 static const struct gx_goroutine_rec *
 grec(const struct gx_waitgraph *w, uint32_t g)
 {
@@ -196,7 +209,7 @@ window_event_line(struct gx_buf *out, const struct gx_store *s, const struct gx_
 	const struct gx_frame_rec *f = gx_top_user_frame(s, e->stack);
 
 	gx_buf_puts(out, "        ");
-	gx_text_timestamp(out, e->ns);
+	gx_text_timestamp(out, rel_ns(s, e->ns));
 	switch ((enum gx_event_kind)e->kind) {
 	case GX_EV_UNBLOCK:
 		if (e->arg0 != 0)
@@ -282,7 +295,7 @@ text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_
 				const char *r = gx_store_str(s, sp[i].reason, &n);
 
 				gx_buf_puts(out, "        ");
-				gx_text_timestamp(out, sp[i].start_ns);
+				gx_text_timestamp(out, rel_ns(s, sp[i].start_ns));
 				gx_buf_printf(out, "  %s", sp[i].state < GX_G_STATE_COUNT
 				              ? gx_gstate_name((enum gx_gstate)sp[i].state) : "?");
 				if (n > 0) {
@@ -348,12 +361,10 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	}
 	if (dl->deadlock_ns != GX_TIME_NONE) {
 		gx_buf_puts(out, "deadlocked at: ");
-		gx_text_timestamp(out, dl->deadlock_ns);
-		gx_buf_puts(out, " (when the last stuck goroutine blocked");
-		if (meta != NULL && meta->end_ns > meta->start_ns && dl->deadlock_ns >= meta->start_ns) {
+		gx_text_timestamp(out, rel_ns(s, dl->deadlock_ns));
+		gx_buf_puts(out, " into the trace (when the last stuck goroutine blocked");
+		if (meta != NULL && meta->end_ns >= dl->deadlock_ns) {
 			gx_buf_puts(out, "; ");
-			gx_text_duration(out, dl->deadlock_ns - meta->start_ns, ascii);
-			gx_buf_puts(out, " into the trace, ");
 			gx_text_duration(out, meta->end_ns - dl->deadlock_ns, ascii);
 			gx_buf_puts(out, " before its end");
 		}
@@ -497,7 +508,7 @@ json_one(struct gx_buf *out, const struct gx_report_input *in, const char *inden
 		gx_buf_puts(out, "null");
 	gx_buf_printf(out, ",\n%s  \"deadlock_ns\": ", indent);
 	if (dl->deadlock_ns != GX_TIME_NONE)
-		gx_buf_printf(out, "%" PRId64, dl->deadlock_ns);
+		gx_buf_printf(out, "%" PRId64, rel_ns(s, dl->deadlock_ns));
 	else
 		gx_buf_puts(out, "null");
 	gx_buf_printf(out, ",\n%s  \"stuck_goroutines\": %" PRIu64, indent, dl->stuck_goroutines);

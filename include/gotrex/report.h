@@ -34,7 +34,10 @@ struct gx_report_opts {
 
 /* The whole report of inputs in[0..n): text sections one after the
  * other; JSON one object (n == 1) or an array; OpenMetrics families with
- * a file label, ending with "# EOF". */
+ * a file label, ending with "# EOF". Trace times (the deadlock time, the
+ * window before it; JSON "deadlock_ns") count from the trace's first
+ * event. A trace joined with a dump says so ("joined", the number of
+ * goroutine ids in both). */
 void gx_report_write(const struct gx_report_input *in, size_t n,
                      const struct gx_report_opts *o, struct gx_buf *out);
 
