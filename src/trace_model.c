@@ -40,7 +40,8 @@ struct model {
 	uint32_t *frames;
 	size_t capframes;
 	struct gx_buf scratch;
-	int64_t start_ns, end_ns;
+	int64_t start_ns, end_ns; /* store clock: 0 is the first event */
+	int64_t base_ns;          /* Go's timestamp of the first event */
 	bool have_start;
 	gx_str s_running, s_runnable, s_syscall;
 };
@@ -245,14 +246,20 @@ on_goroutine(struct model *m, const struct gx_tev *ev, const struct gx_tev_trans
 }
 
 static void
-on_event(struct model *m, const struct gx_tev *ev)
+on_event(struct model *m, const struct gx_tev *wire)
 {
-	enum gx_tev_kind k = gx_tev_kind(ev);
+	enum gx_tev_kind k = gx_tev_kind(wire);
+	struct gx_tev rel = *wire;
+	const struct gx_tev *ev = &rel;
 
+	/* The store's clock starts at the trace's first event (Go's own
+	 * timestamps count from an arbitrary point, such as boot); `events`
+	 * prints Go's clock, everything else reads the store's. */
 	if (!m->have_start) {
-		m->start_ns = ev->ns;
+		m->base_ns = wire->ns;
 		m->have_start = true;
 	}
+	rel.ns = wire->ns - m->base_ns;
 	m->end_ns = ev->ns;
 	switch (k) {
 	case GX_TEV_SYNC:

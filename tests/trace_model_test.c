@@ -63,6 +63,10 @@ find(const struct gx_store *s, uint64_t id)
 	return gx_store_goroutine(s, i);
 }
 
+/* The store's clock starts at the first event; Go's clock (what `go tool
+ * trace` prints) was 64000 there. T(x) is Go's time x on the store's clock. */
+#define T(x) ((int64_t)(x) - 64000)
+
 static void
 test_model(void **state)
 {
@@ -85,8 +89,8 @@ test_model(void **state)
 
 	meta = gx_store_meta(s);
 	assert_int_equal(meta->format, GX_FMT_TRACE_V2);
-	assert_true(meta->start_ns == 64000);
-	assert_true(meta->end_ns == 129217);
+	assert_true(meta->start_ns == T(64000));
+	assert_true(meta->end_ns == T(129217));
 	assert_int_equal(meta->flags & GX_META_TRUNCATED, 0);
 	assert_string_equal(s_of(s, meta->go_version), "go1.26");
 
@@ -94,15 +98,15 @@ test_model(void **state)
 	g1 = find(s, 1);
 	g7 = find(s, 7);
 	assert_int_equal(g7->creator_id, 1);
-	assert_true(g7->created_ns == 64896);
-	assert_true(g7->ended_ns == 65920);
+	assert_true(g7->created_ns == T(64896));
+	assert_true(g7->ended_ns == T(65920));
 	assert_string_equal(s_of(s, g7->start_func), "main.worker");
 	assert_int_equal(g7->state, GX_G_DEAD);
 	assert_true(gx_store_stack_depth(s, g7->create_stack) == 1);
 	assert_string_equal(s_of(s, gx_store_stack_frame(s, g7->create_stack, 0)->func), "main.main");
 
 	assert_true(g1->created_ns == GX_TIME_NONE); /* alive before the trace */
-	assert_true(g1->ended_ns == 129152);
+	assert_true(g1->ended_ns == T(129152));
 	assert_int_equal(g1->state, GX_G_DEAD);
 
 	/* G1: running from the start, waiting on a channel, runnable, running. */
@@ -110,45 +114,45 @@ test_model(void **state)
 	sp = gx_store_spans(s, g1i, &n);
 	assert_int_equal(n, 5);
 	assert_int_equal(sp[0].state, GX_G_RUNNING);
-	assert_true(sp[0].start_ns == 64000 && sp[0].end_ns == 65280);
+	assert_true(sp[0].start_ns == T(64000) && sp[0].end_ns == T(65280));
 	assert_int_equal(sp[1].state, GX_G_WAITING);
-	assert_true(sp[1].start_ns == 65280 && sp[1].end_ns == 128896);
+	assert_true(sp[1].start_ns == T(65280) && sp[1].end_ns == T(128896));
 	assert_string_equal(s_of(s, sp[1].reason), "chan receive");
 	assert_true(gx_store_stack_depth(s, sp[1].stack) == 1);
 	assert_int_equal(sp[2].state, GX_G_RUNNABLE);
-	assert_true(sp[2].start_ns == 128896 && sp[2].end_ns == 128960);
+	assert_true(sp[2].start_ns == T(128896) && sp[2].end_ns == T(128960));
 	assert_int_equal(sp[3].state, GX_G_RUNNING);
-	assert_true(sp[3].start_ns == 128960 && sp[3].end_ns == 129152);
+	assert_true(sp[3].start_ns == T(128960) && sp[3].end_ns == T(129152));
 	assert_int_equal(sp[4].state, GX_G_DEAD);
-	assert_true(sp[4].start_ns == 129152 && sp[4].end_ns == 129217);
+	assert_true(sp[4].start_ns == T(129152) && sp[4].end_ns == T(129217));
 
 	/* G7: not yet created, runnable, running, dead. */
 	sp = gx_store_spans(s, gx_store_find_goroutine(s, 7), &n);
 	assert_int_equal(n, 4);
 	assert_int_equal(sp[0].state, GX_G_NOTEXIST);
-	assert_true(sp[0].start_ns == 64000 && sp[0].end_ns == 64896);
+	assert_true(sp[0].start_ns == T(64000) && sp[0].end_ns == T(64896));
 	assert_int_equal(sp[1].state, GX_G_RUNNABLE);
-	assert_true(sp[1].start_ns == 64896 && sp[1].end_ns == 65344);
+	assert_true(sp[1].start_ns == T(64896) && sp[1].end_ns == T(65344));
 	assert_int_equal(sp[2].state, GX_G_RUNNING);
-	assert_true(sp[2].start_ns == 65344 && sp[2].end_ns == 65920);
+	assert_true(sp[2].start_ns == T(65344) && sp[2].end_ns == T(65920));
 	assert_int_equal(sp[3].state, GX_G_DEAD);
-	assert_true(sp[3].start_ns == 65920 && sp[3].end_ns == 129217);
+	assert_true(sp[3].start_ns == T(65920) && sp[3].end_ns == T(129217));
 
 	ev = gx_store_events(s, &n);
 	for (i = 0; i < n; i++) {
 		if (ev[i].kind == GX_EV_CREATE && ev[i].g == gx_store_find_goroutine(s, 7)) {
 			saw_create = true;
-			assert_true(ev[i].ns == 64896 && ev[i].arg0 == 1);
+			assert_true(ev[i].ns == T(64896) && ev[i].arg0 == 1);
 		}
 		if (ev[i].kind == GX_EV_UNBLOCK) {
 			saw_unblock = true;
-			assert_true(ev[i].ns == 128896);
+			assert_true(ev[i].ns == T(128896));
 			assert_int_equal(ev[i].g, g1i);
 			assert_true(ev[i].arg0 == 0); /* no goroutine woke it */
 		}
 		if (ev[i].kind == GX_EV_LOG) {
 			saw_log = true;
-			assert_true(ev[i].ns == 64960);
+			assert_true(ev[i].ns == T(64960));
 			assert_string_equal(s_of(s, ev[i].str), "phase: start \"q\"\n");
 		}
 	}
@@ -161,7 +165,7 @@ test_model(void **state)
 
 		for (i = 0; i < n; i++)
 			if (ps[i].g == gx_store_find_goroutine(s, 7) && ps[i].p == 0 &&
-			    ps[i].start_ns == 65344 && ps[i].end_ns == 65920)
+			    ps[i].start_ns == T(65344) && ps[i].end_ns == T(65920))
 				g7_on_p0 = true;
 		assert_true(g7_on_p0);
 	}

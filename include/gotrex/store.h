@@ -167,7 +167,9 @@ enum gx_profile_kind {
 struct gx_store_meta {
 	uint32_t format;      /* enum gx_format of the source */
 	uint32_t flags;       /* GX_META_* */
-	int64_t start_ns;     /* time covered by the input; 0,0 for a dump */
+	int64_t start_ns;     /* time covered by the input; 0,0 for a dump. Every
+	                         time in the store counts ns from the input's
+	                         start (a trace's first event), so start_ns is 0 */
 	int64_t end_ns;
 	uint64_t lost_bytes;  /* bytes of a damaged or truncated input not decoded */
 	gx_str go_version;    /* "go1.26" when known */
