@@ -22,7 +22,6 @@
 #include "gotrex/dump_agg.h"
 #include "gotrex/pprof.h"
 #include "gotrex/trace_model.h"
-#include "gotrex/trace_model.h"
 #include "gotrex/util.h"
 #include "store_file.h"
 

@@ -20,8 +20,6 @@ int gx_cmd_tui(int argc, char **argv);
 int gx_cmd_stats(int argc, char **argv);
 int gx_cmd_events(int argc, char **argv);
 int gx_cmd_index(int argc, char **argv);
-
-
 int gx_cmd_query(int argc, char **argv);
 int gx_cmd_export(int argc, char **argv);
 int gx_cmd_report(int argc, char **argv);
