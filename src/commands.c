@@ -10,7 +10,7 @@ const struct gx_command gx_commands[] = {
 	{ .name = "stats", .run = gx_cmd_stats, .usage = "stats [--json] FILE", .summary = "goroutines by state and wait reason, groups of identical stacks" },
 	{ .name = "query", .run = gx_cmd_query, .usage = "query [--json] FILE EXPR", .summary = "list the goroutines that match a query (exit 1 if none)" },
 	{ .name = "export", .run = gx_cmd_export, .usage = "export FILE [--query EXPR] [--format text|folded|json] [-o OUT]", .summary = "write the matching goroutines' stacks: Go dump text, folded stacks, JSON" },
-	{ .name = "events", .run = gx_cmd_events, .usage = "events FILE", .summary = "the events of a Go 1.22+ trace, as go tool trace -d=parsed prints them" },
+	{ .name = "events", .run = gx_cmd_events, .usage = "events FILE", .summary = "the ordered events of a trace, exactly as go tool trace -d=parsed prints them" },
 	{ .name = "index", .run = gx_cmd_index, .usage = "index [--force] [--no-cache] FILE...", .summary = "build or refresh the cached index of each file" },
 	{ .name = NULL },
 };
