@@ -2,15 +2,23 @@
  *
  * Strings, frames, stacks and goroutines live in memory (interned through
  * open-addressing hash tables). Spans, events and P spans go to temporary
- * spill files in the builder's tmpdir as they come, in blocks of
- * SPILL_BLOCK bytes, so the memory of a load does not grow with them.
+ * spill files in the builder's tmpdir as they come, delta-coded (see the
+ * record codec below), so the memory of a load does not grow with them.
+ *
+ * Events and P spans are spilled in the order they come. Spans are
+ * spilled in sorted runs: every SPAN_RUN spans are ordered by goroutine id
+ * (stable, so one goroutine's spans keep their order) and written as small
+ * blocks, each knowing the range of goroutine ids it holds, and the span
+ * count of every goroutine is kept. A span whose goroutine did not exist
+ * yet when its run was sorted goes to a plain "late" spill.
  *
  * At write time goroutines are sorted by id and every goroutine index in
  * spans, events and P spans is remapped to the sorted order. Spans are laid
- * out by (goroutine, start): a counting pass over the spill file gives each
- * goroutine its slice of the table; then goroutines are taken in chunks
- * whose spans fit SPAN_BUDGET records, and each chunk is gathered by one
- * more pass, sorted per goroutine and written. */
+ * out by (goroutine, start): the counts give each goroutine its slice of
+ * the table; goroutines are taken in chunks whose spans fit SPAN_BUDGET
+ * records, and each chunk is gathered from the blocks of its id range
+ * only (the spill file is read about once in all), sorted per goroutine
+ * and written. */
 #include "config.h"
 
 #include "gotrex/store.h"
@@ -18,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,19 +38,218 @@
 #define SPILL_BLOCK (1u << 20)          /* bytes buffered before a spill write */
 #define READ_BLOCK (1u << 20)           /* bytes per read of a spill file */
 #define SPAN_BUDGET ((size_t)1 << 21)   /* spans gathered in memory at a time */
+#define SPAN_RUN ((size_t)1 << 17)      /* spans sorted into one run */
+#define SPAN_BLK 4096                   /* bytes of a run's block, about */
 
-/* Tests may lower the span budget to exercise the chunked layout. */
+/* Tests may lower the span budget to exercise the chunked layout, and the
+ * run length (before the first span) to exercise many runs. */
 size_t gx_store_span_budget = SPAN_BUDGET;
+size_t gx_store_span_run = SPAN_RUN;
+
+/* ---- record codec ------------------------------------------------ */
+
+/* Spilled records are delta-coded, field by field: each field is the
+ * zigzag varint of its difference from a prediction (the same or another
+ * field of the previous record of the block, or an earlier field of the
+ * same record). Spans shrink from 32 bytes to about 8-12, events from 40
+ * to about 12-16. Every block starts from an all-zero previous record, so
+ * a block decodes on its own. */
+
+#define CODEC_MAX_FIELDS 8
+#define CODEC_MAX_REC 64
+
+static const unsigned char zero_rec[CODEC_MAX_REC];
+#define PRED_PREV 0     /* from field `from` of the previous record */
+#define PRED_CUR 1      /* from field `from` of this record (from < i) */
+
+struct codec {
+	uint8_t nf;
+	uint8_t off[CODEC_MAX_FIELDS];
+	uint8_t width[CODEC_MAX_FIELDS];  /* 4 or 8 */
+	uint8_t pred[CODEC_MAX_FIELDS];
+	uint8_t from[CODEC_MAX_FIELDS];
+};
+
+#define F(type, field, how, src) \
+	{ offsetof(type, field), sizeof(((type *)0)->field), how, src }
+
+struct codec_field { uint8_t off, width, pred, from; };
+
+static const struct codec_field span_fields[] = {
+	F(struct gx_span_rec, start_ns, PRED_PREV, 1), /* after the last span's end */
+	F(struct gx_span_rec, end_ns, PRED_CUR, 0),    /* its duration */
+	F(struct gx_span_rec, g, PRED_PREV, 2),
+	{ offsetof(struct gx_span_rec, state), 4, PRED_PREV, 3 }, /* state + reserved */
+	F(struct gx_span_rec, reason, PRED_PREV, 4),
+	F(struct gx_span_rec, stack, PRED_PREV, 5),
+};
+static const struct codec_field event_fields[] = {
+	F(struct gx_event_rec, ns, PRED_PREV, 0),
+	F(struct gx_event_rec, kind, PRED_PREV, 1),
+	F(struct gx_event_rec, g, PRED_PREV, 2),
+	F(struct gx_event_rec, arg0, PRED_PREV, 3),
+	F(struct gx_event_rec, arg1, PRED_PREV, 4),
+	F(struct gx_event_rec, str, PRED_PREV, 5),
+	F(struct gx_event_rec, stack, PRED_PREV, 6),
+};
+static const struct codec_field pspan_fields[] = {
+	F(struct gx_pspan_rec, start_ns, PRED_PREV, 0),
+	F(struct gx_pspan_rec, end_ns, PRED_CUR, 0),
+	F(struct gx_pspan_rec, p, PRED_PREV, 2),
+	F(struct gx_pspan_rec, g, PRED_PREV, 3),
+};
+#undef F
+
+/* The fields must tile the record: nothing in it goes unsaved. */
+_Static_assert(offsetof(struct gx_span_rec, state) + 4 == offsetof(struct gx_span_rec, reason),
+               "span state + reserved is one 32-bit field");
+_Static_assert(sizeof(struct gx_span_rec) == 32 && sizeof(struct gx_event_rec) == 40 &&
+               sizeof(struct gx_pspan_rec) == 24, "the codec knows these layouts");
+_Static_assert(sizeof(struct gx_event_rec) <= CODEC_MAX_REC, "zero_rec is big enough");
+
+static void
+codec_init(struct codec *c, const struct codec_field *f, size_t n)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->nf = (uint8_t)n;
+	for (i = 0; i < n; i++) {
+		c->off[i] = f[i].off;
+		c->width[i] = f[i].width;
+		c->pred[i] = f[i].pred;
+		c->from[i] = f[i].from;
+	}
+}
+
+/* Bytes one record may take at most. */
+static size_t
+codec_max(const struct codec *c)
+{
+	return (size_t)c->nf * 10;
+}
+
+static uint64_t
+field_get(const unsigned char *r, unsigned off, unsigned width)
+{
+	if (width == 8) {
+		uint64_t v;
+
+		memcpy(&v, r + off, 8);
+		return v;
+	} else {
+		uint32_t v;
+
+		memcpy(&v, r + off, 4);
+		return v;
+	}
+}
+
+static void
+field_put(unsigned char *r, unsigned off, unsigned width, uint64_t v)
+{
+	if (width == 8) {
+		memcpy(r + off, &v, 8);
+	} else {
+		uint32_t x = (uint32_t)v;
+
+		memcpy(r + off, &x, 4);
+	}
+}
+
+/* The prediction of field i of rec (prev: the previous record). */
+static uint64_t
+codec_pred(const struct codec *c, size_t i, const unsigned char *prev, const unsigned char *rec)
+{
+	unsigned j = c->from[i];
+	const unsigned char *src = c->pred[i] == PRED_CUR ? rec : prev;
+
+	return field_get(src, c->off[j], c->width[j]);
+}
+
+/* Encode rec after prev into out (codec_max bytes free); returns the bytes
+ * used. */
+static size_t
+codec_put(const struct codec *c, const unsigned char *prev, const unsigned char *rec,
+          unsigned char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nf; i++) {
+		uint64_t v = field_get(rec, c->off[i], c->width[i]);
+		uint64_t p = codec_pred(c, i, prev, rec);
+		int64_t d;
+		uint64_t z;
+
+		if (c->width[i] == 8)
+			d = (int64_t)(v - p);
+		else
+			d = (int64_t)(int32_t)(uint32_t)(v - p);
+		z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+		while (z >= 0x80) {
+			out[n++] = (unsigned char)(z | 0x80);
+			z >>= 7;
+		}
+		out[n++] = (unsigned char)z;
+	}
+	return n;
+}
+
+/* Decode one record from in[0, avail) after prev into rec (zeroed by the
+ * caller's layout: every byte is a field). Returns the bytes used, or 0
+ * when the bytes are not a record. */
+static size_t
+codec_get(const struct codec *c, const unsigned char *prev, const unsigned char *in,
+          size_t avail, unsigned char *rec)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nf; i++) {
+		uint64_t z = 0, p;
+		unsigned shift = 0;
+		int64_t d;
+
+		for (;;) {
+			if (n >= avail || shift > 63)
+				return 0;
+			z |= (uint64_t)(in[n] & 0x7f) << shift;
+			if ((in[n++] & 0x80) == 0)
+				break;
+			shift += 7;
+		}
+		d = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+		p = codec_pred(c, i, prev, rec);
+		field_put(rec, c->off[i], c->width[i], p + (uint64_t)d);
+	}
+	return n;
+}
 
 /* ---- spill files -------------------------------------------------- */
+
+/* A block of encoded records in a spill file. Spans' blocks are small and
+ * hold one goroutine-id range of a sorted run (lo_id..hi_id), so that the
+ * writer reads only the blocks of the goroutines it is laying out. */
+struct spill_blk {
+	uint64_t off;           /* in the spill file */
+	uint32_t len;           /* bytes */
+	uint32_t nrec;
+	uint64_t lo_id, hi_id;  /* sorted runs: goroutine ids of the first and last record */
+};
 
 struct spill {
 	const char *dir;
 	size_t rec;             /* record size */
+	struct codec codec;
 	int fd;                 /* -1 until the first flush */
-	unsigned char *buf;
+	unsigned char *buf;     /* records not yet written, raw */
 	size_t nbuf;            /* bytes in buf */
 	size_t cap;             /* bytes buf can hold */
+	unsigned char *enc;     /* encoding buffer */
+	size_t enc_cap;
+	struct spill_blk *blks;
+	size_t nblks, blks_cap;
+	uint32_t max_blk_len;   /* largest block, bytes */
+	uint32_t max_blk_rec;   /* most records in one block */
 	uint64_t count;         /* records in all */
 	uint64_t file_bytes;    /* bytes in the file */
 	int err;                /* errno of a failed write, 0 */
@@ -108,33 +316,94 @@ write_all(int fd, const void *p, size_t n)
 }
 
 static void
-spill_init(struct spill *s, const char *dir, size_t rec)
+spill_init(struct spill *s, const char *dir, size_t rec, size_t nrec,
+           const struct codec_field *f, size_t nf)
 {
 	memset(s, 0, sizeof(*s));
 	s->dir = dir;
 	s->rec = rec;
+	codec_init(&s->codec, f, nf);
 	s->fd = -1;
-	s->cap = SPILL_BLOCK / rec * rec;
+	s->cap = nrec * rec;
 	s->buf = xmalloc(s->cap);
+}
+
+/* Make sure the spill file is open; false: keep everything in memory. */
+static bool
+spill_have_file(struct spill *s)
+{
+	if (!s->in_memory && s->fd < 0) {
+		s->fd = spill_open_file(s->dir);
+		if (s->fd < 0)
+			s->in_memory = true;
+	}
+	return !s->in_memory;
+}
+
+/* Write enc[0, n) at the end of the spill file. */
+static void
+spill_write(struct spill *s, size_t n)
+{
+	if (s->err == 0 && !write_all(s->fd, s->enc, n))
+		s->err = errno != 0 ? errno : EIO;
+	s->file_bytes += n;
+}
+
+static void
+spill_enc_reserve(struct spill *s, size_t need)
+{
+	if (s->enc_cap < need) {
+		free(s->enc);
+		s->enc_cap = need;
+		s->enc = xmalloc(need);
+	}
+}
+
+static void
+spill_add_blk(struct spill *s, uint64_t off, size_t len, size_t nrec, uint64_t lo, uint64_t hi)
+{
+	struct spill_blk *k;
+
+	gx_grow(&s->blks, &s->blks_cap, s->nblks + 1, sizeof(*s->blks));
+	k = &s->blks[s->nblks++];
+	k->off = off;
+	k->len = (uint32_t)len;
+	k->nrec = (uint32_t)nrec;
+	k->lo_id = lo;
+	k->hi_id = hi;
+	if (k->len > s->max_blk_len)
+		s->max_blk_len = k->len;
+	if (k->nrec > s->max_blk_rec)
+		s->max_blk_rec = k->nrec;
+}
+
+/* Encode the buffered records as one block at the end of the file. */
+static void
+spill_flush_seq(struct spill *s)
+{
+	size_t n = s->nbuf / s->rec, i, len = 0;
+	const unsigned char *prev = zero_rec;
+
+	spill_enc_reserve(s, n * codec_max(&s->codec));
+	for (i = 0; i < n; i++) {
+		const unsigned char *r = s->buf + i * s->rec;
+
+		len += codec_put(&s->codec, prev, r, s->enc + len);
+		prev = r;
+	}
+	spill_add_blk(s, s->file_bytes, len, n, 0, 0);
+	spill_write(s, len);
+	s->nbuf = 0;
 }
 
 static void
 spill_add(struct spill *s, const void *r)
 {
 	if (s->nbuf + s->rec > s->cap) {
-		if (!s->in_memory && s->fd < 0) {
-			s->fd = spill_open_file(s->dir);
-			if (s->fd < 0)
-				s->in_memory = true;
-		}
-		if (s->in_memory) {
+		if (spill_have_file(s))
+			spill_flush_seq(s);
+		else
 			gx_grow(&s->buf, &s->cap, s->cap + s->rec, 1);
-		} else {
-			if (s->err == 0 && !write_all(s->fd, s->buf, s->nbuf))
-				s->err = errno != 0 ? errno : EIO;
-			s->file_bytes += s->nbuf;
-			s->nbuf = 0;
-		}
 	}
 	memcpy(s->buf + s->nbuf, r, s->rec);
 	s->nbuf += s->rec;
@@ -147,32 +416,105 @@ spill_free(struct spill *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->buf);
+	free(s->enc);
+	free(s->blks);
 	s->buf = NULL;
+	s->enc = NULL;
+	s->blks = NULL;
 	s->fd = -1;
+}
+
+/* A reader of a spill file's blocks. */
+struct spill_rd {
+	unsigned char *raw;     /* bytes read */
+	size_t raw_cap;
+	unsigned char *recs;    /* decoded records */
+	size_t recs_cap;        /* records */
+};
+
+static void
+spill_rd_free(struct spill_rd *rd)
+{
+	free(rd->raw);
+	free(rd->recs);
+	memset(rd, 0, sizeof(*rd));
+}
+
+/* Read blocks [b0, b1) (adjacent in the file) with as few reads as their
+ * size allows and call fn on the records of each. Returns 0 or an errno. */
+static int
+spill_read_blks(const struct spill *s, struct spill_rd *rd, size_t b0, size_t b1,
+                void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
+{
+	size_t per = READ_BLOCK > s->max_blk_len ? READ_BLOCK : s->max_blk_len;
+
+	if (s->err != 0)
+		return s->err;
+	if (rd->raw_cap < per) {
+		free(rd->raw);
+		rd->raw_cap = per;
+		rd->raw = xmalloc(per);
+	}
+	if (rd->recs_cap < s->max_blk_rec) {
+		free(rd->recs);
+		rd->recs_cap = s->max_blk_rec;
+		rd->recs = xreallocarray(NULL, rd->recs_cap, s->rec);
+	}
+	while (b0 < b1) {
+		size_t e = b0, bytes = 0, got = 0, k;
+		uint64_t at = s->blks[b0].off;
+
+		while (e < b1 && bytes + s->blks[e].len <= per) {
+			bytes += s->blks[e].len;
+			e++;
+		}
+		while (got < bytes) {
+			ssize_t r = pread(s->fd, rd->raw + got, bytes - got, (off_t)(at + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return r < 0 ? errno : EIO;
+			got += (size_t)r;
+		}
+		got = 0;
+		for (k = b0; k < e; k++) {
+			const struct spill_blk *bk = &s->blks[k];
+			unsigned char *prev = NULL;
+			size_t i, used = 0;
+
+			for (i = 0; i < bk->nrec; i++) {
+				unsigned char *rec = rd->recs + i * s->rec;
+				size_t u;
+
+				memset(rec, 0, s->rec);
+				u = codec_get(&s->codec, prev != NULL ? prev : zero_rec,
+				              rd->raw + got + used, bk->len - used, rec);
+				if (u == 0)
+					return EIO;
+				used += u;
+				prev = rec;
+			}
+			if (used != bk->len)
+				return EIO;
+			fn(ctx, rd->recs, bk->nrec);
+			got += bk->len;
+		}
+		b0 = e;
+	}
+	return 0;
 }
 
 /* Call fn on every record in order, a block at a time. Returns 0, or an
  * errno value. */
 static int
-spill_each(const struct spill *s, unsigned char *blk,
+spill_each(const struct spill *s, struct spill_rd *rd,
            void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
 {
-	uint64_t at = 0;
-	size_t per = READ_BLOCK / s->rec * s->rec;
+	int e = spill_read_blks(s, rd, 0, s->nblks, fn, ctx);
 
-	if (s->err != 0)
-		return s->err;
-	while (at < s->file_bytes) {
-		size_t want = s->file_bytes - at < per ? (size_t)(s->file_bytes - at) : per;
-		ssize_t r = pread(s->fd, blk, want, (off_t)at);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || (size_t)r % s->rec != 0)
-			return r < 0 ? errno : EIO;
-		fn(ctx, blk, (size_t)r / s->rec);
-		at += (uint64_t)r;
-	}
+	if (e != 0)
+		return e;
 	if (s->nbuf > 0)
 		fn(ctx, s->buf, s->nbuf / s->rec);
 	return 0;
@@ -278,6 +620,9 @@ struct gx_builder {
 	uint64_t key_gid;
 
 	struct spill spans, events, pspans;
+	struct spill late;          /* spans of goroutines unknown at their run */
+	uint64_t *g_cnt;            /* spans in runs, per goroutine (builder index) */
+	size_t g_cnt_cap;
 	/* Per goroutine (builder index): start of its last span, and whether
 	 * its spans came in start order, so that a goroutine with more spans
 	 * than the budget can be streamed instead of gathered in memory. */
@@ -400,9 +745,18 @@ gx_builder_new(const char *tmpdir)
 	b->stacks[0].first = 0;
 	b->stacks[0].count = 0;
 	b->nstacks = 1;
-	spill_init(&b->spans, b->tmpdir, sizeof(struct gx_span_rec));
-	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec));
-	spill_init(&b->pspans, b->tmpdir, sizeof(struct gx_pspan_rec));
+	spill_init(&b->spans, b->tmpdir, sizeof(struct gx_span_rec),
+	           gx_store_span_run > 0 ? gx_store_span_run : 1,
+	           span_fields, sizeof(span_fields) / sizeof(span_fields[0]));
+	spill_init(&b->late, b->tmpdir, sizeof(struct gx_span_rec),
+	           SPILL_BLOCK / sizeof(struct gx_span_rec),
+	           span_fields, sizeof(span_fields) / sizeof(span_fields[0]));
+	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec),
+	           SPILL_BLOCK / sizeof(struct gx_event_rec),
+	           event_fields, sizeof(event_fields) / sizeof(event_fields[0]));
+	spill_init(&b->pspans, b->tmpdir, sizeof(struct gx_pspan_rec),
+	           SPILL_BLOCK / sizeof(struct gx_pspan_rec),
+	           pspan_fields, sizeof(pspan_fields) / sizeof(pspan_fields[0]));
 	b->last_event_ns = INT64_MIN;
 	return b;
 }
@@ -424,6 +778,8 @@ gx_builder_free(struct gx_builder *b)
 	free(b->gs);
 	free(b->gh.slot);
 	spill_free(&b->spans);
+	spill_free(&b->late);
+	free(b->g_cnt);
 	spill_free(&b->events);
 	spill_free(&b->pspans);
 	free(b->g_last_start);
@@ -574,6 +930,93 @@ gx_builder_goroutine_count(const struct gx_builder *b)
 	return (uint32_t)b->ng;
 }
 
+static const struct gx_goroutine_rec *sort_gs;
+
+static int
+cmp_gid(const void *a, const void *b)
+{
+	uint64_t x = sort_gs[*(const uint32_t *)a].id, y = sort_gs[*(const uint32_t *)b].id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the buffered spans into a run (by goroutine id, stable) and write
+ * it as blocks of about SPAN_BLK bytes. Spans of goroutines not known yet
+ * go to the late spill. (Goroutine ids never change once added: the
+ * builder finds goroutines by id.) */
+static void
+spans_flush_run(struct gx_builder *b)
+{
+	struct spill *s = &b->spans;
+	const struct gx_span_rec *v = (const struct gx_span_rec *)(void *)s->buf;
+	size_t n = s->nbuf / sizeof(*v), ng = b->ng, np = 0, nk = 0, i, k;
+	size_t maxr = codec_max(&s->codec), len = 0, blk_len = 0, blk_n = 0;
+	uint32_t *cnt, *pos, *present, *perm;
+	const unsigned char *prev = zero_rec;
+	uint64_t blk_off = s->file_bytes, lo = 0, hi = 0;
+
+	cnt = xcalloc(ng + 1, sizeof(*cnt));
+	pos = xreallocarray(NULL, ng + 1, sizeof(*pos));
+	present = xreallocarray(NULL, (n < ng ? n : ng) + 1, sizeof(*present));
+	perm = xreallocarray(NULL, n + 1, sizeof(*perm));
+	if (b->g_cnt_cap < ng) {
+		size_t old = b->g_cnt_cap;
+
+		gx_grow(&b->g_cnt, &b->g_cnt_cap, ng, sizeof(*b->g_cnt));
+		memset(b->g_cnt + old, 0, (b->g_cnt_cap - old) * sizeof(*b->g_cnt));
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].g >= ng)
+			spill_add(&b->late, &v[i]);
+		else if (cnt[v[i].g]++ == 0)
+			present[np++] = v[i].g;
+	}
+	sort_gs = b->gs;
+	qsort(present, np, sizeof(*present), cmp_gid);
+	sort_gs = NULL;
+	for (k = 0, i = 0; k < np; k++) {
+		pos[present[k]] = (uint32_t)i;
+		i += cnt[present[k]];
+		b->g_cnt[present[k]] += cnt[present[k]];
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].g < ng)
+			perm[pos[v[i].g]++] = (uint32_t)i;
+	nk = 0;
+	for (k = 0; k < np; k++)
+		nk += cnt[present[k]];
+
+	spill_enc_reserve(s, SPILL_BLOCK + SPAN_BLK + maxr);
+	for (i = 0; i < nk; i++) {
+		const struct gx_span_rec *r = &v[perm[i]];
+		uint64_t id = b->gs[r->g].id;
+
+		if (blk_n == 0)
+			lo = id;
+		blk_len += codec_put(&s->codec, prev, (const unsigned char *)r, s->enc + len + blk_len);
+		prev = (const unsigned char *)r;
+		hi = id;
+		blk_n++;
+		if (blk_len >= SPAN_BLK || i + 1 == nk) {
+			spill_add_blk(s, blk_off, blk_len, blk_n, lo, hi);
+			blk_off += blk_len;
+			len += blk_len;
+			blk_len = 0;
+			blk_n = 0;
+			prev = zero_rec;
+			if (len >= SPILL_BLOCK || i + 1 == nk) {
+				spill_write(s, len);
+				len = 0;
+			}
+		}
+	}
+	s->nbuf = 0;
+	free(cnt);
+	free(pos);
+	free(present);
+	free(perm);
+}
+
 void
 gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
 {
@@ -598,7 +1041,15 @@ gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
 	} else {
 		b->spans_untracked = true;
 	}
-	spill_add(&b->spans, &r);
+	if (b->spans.nbuf + sizeof(r) > b->spans.cap) {
+		if (spill_have_file(&b->spans))
+			spans_flush_run(b);
+		else
+			gx_grow(&b->spans.buf, &b->spans.cap, b->spans.cap + sizeof(r), 1);
+	}
+	memcpy(b->spans.buf + b->spans.nbuf, &r, sizeof(r));
+	b->spans.nbuf += sizeof(r);
+	b->spans.count++;
 }
 
 void
@@ -918,16 +1369,6 @@ event_msort(struct gx_event_rec *v, struct gx_event_rec *tmp, size_t n)
 		v[k++] = tmp[i++];
 }
 
-static const struct gx_goroutine_rec *sort_gs;
-
-static int
-cmp_gid(const void *a, const void *b)
-{
-	uint64_t x = sort_gs[*(const uint32_t *)a].id, y = sort_gs[*(const uint32_t *)b].id;
-
-	return x < y ? -1 : x > y;
-}
-
 static char *
 dir_of(const char *path)
 {
@@ -938,6 +1379,35 @@ dir_of(const char *path)
 	if (slash == path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Call fn on the spans of goroutine ids lo..hi: the run blocks that may
+ * hold them (and neighbours: fn filters), then the late spans and the
+ * spans not yet in a run. Returns 0 or an errno. */
+static int
+spans_each_range(const struct gx_builder *b, struct spill_rd *rd, uint64_t lo, uint64_t hi,
+                 void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
+{
+	const struct spill *s = &b->spans;
+	size_t k = 0, e;
+	int err;
+
+	while (k < s->nblks) {
+		if (s->blks[k].hi_id < lo || s->blks[k].lo_id > hi) {
+			k++;
+			continue;
+		}
+		for (e = k + 1; e < s->nblks && s->blks[e].hi_id >= lo && s->blks[e].lo_id <= hi; e++)
+			;
+		if ((err = spill_read_blks(s, rd, k, e, fn, ctx)) != 0)
+			return err;
+		k = e;
+	}
+	if ((err = spill_each(&b->late, rd, fn, ctx)) != 0)
+		return err;
+	if (s->nbuf > 0)
+		fn(ctx, s->buf, s->nbuf / s->rec);
+	return 0;
 }
 
 int
@@ -952,7 +1422,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	struct remap_pass rp;
 	uint32_t *order = NULL, *newidx = NULL;
 	uint64_t *first = NULL;
-	unsigned char *blk = NULL;
+	struct spill_rd rd;
 	char *dir = NULL, *tmp = NULL;
 	size_t i, ng = b->ng;
 	uint64_t nspans, acc;
@@ -961,10 +1431,12 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	memset(&w, 0, sizeof(w));
 	memset(&sp, 0, sizeof(sp));
 	memset(&rp, 0, sizeof(rp));
+	memset(&rd, 0, sizeof(rd));
 	w.fd = -1;
 
-	if (b->spans.err || b->events.err || b->pspans.err) {
-		e = b->spans.err ? b->spans.err : b->events.err ? b->events.err : b->pspans.err;
+	if (b->spans.err || b->late.err || b->events.err || b->pspans.err) {
+		e = b->spans.err ? b->spans.err : b->late.err ? b->late.err :
+		    b->events.err ? b->events.err : b->pspans.err;
 		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
 		            "cannot write a temporary file in %s: %s", b->tmpdir, strerror(e));
 		return -1;
@@ -981,13 +1453,16 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	for (i = 0; i < ng; i++)
 		newidx[order[i]] = (uint32_t)i;
 
-	/* Count the spans of each goroutine. */
-	blk = xmalloc(READ_BLOCK);
+	/* Count the spans of each goroutine: those in runs are counted; the
+	 * late ones and those not in a run yet are counted here. */
 	sp.newidx = newidx;
 	sp.ng = ng;
 	sp.cnt = xcalloc(ng + 1, sizeof(*sp.cnt));
-	if ((e = spill_each(&b->spans, blk, span_count_fn, &sp)) != 0)
+	for (i = 0; i < ng && i < b->g_cnt_cap; i++)
+		sp.cnt[newidx[i]] += b->g_cnt[i];
+	if ((e = spill_each(&b->late, &rd, span_count_fn, &sp)) != 0)
 		goto spill_error;
+	span_count_fn(&sp, b->spans.buf, b->spans.nbuf / b->spans.rec);
 	first = xreallocarray(NULL, ng + 1, sizeof(*first));
 	acc = 0;
 	for (i = 0; i < ng; i++) {
@@ -1090,8 +1565,10 @@ gx_builder_write(struct gx_builder *b, const char *path,
 				/* One goroutine over the budget, its spans in order:
 				 * stream them instead of holding them. */
 				struct span_stream ss = { &w, newidx, ng, (uint32_t)g0 };
+				uint64_t id = b->gs[order[g0]].id;
 
-				if ((e = spill_each(&b->spans, blk, span_stream_fn, &ss)) != 0)
+				/* no late spans: they would have set spans_untracked */
+				if ((e = spans_each_range(b, &rd, id, id, span_stream_fn, &ss)) != 0)
 					goto spill_error;
 				g0 = g1;
 				continue;
@@ -1101,7 +1578,8 @@ gx_builder_write(struct gx_builder *b, const char *path,
 			for (k = g0; k < g1; k++)
 				sp.cursor[k] = first[k] - first[g0];
 			sp.chunk = xreallocarray(NULL, n, sizeof(*sp.chunk));
-			if ((e = spill_each(&b->spans, blk, span_gather_fn, &sp)) != 0) {
+			if ((e = spans_each_range(b, &rd, b->gs[order[g0]].id, b->gs[order[g1 - 1]].id,
+			                          span_gather_fn, &sp)) != 0) {
 				free(sp.chunk);
 				sp.chunk = NULL;
 				goto spill_error;
@@ -1125,7 +1603,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 			gx_fatal("too many events to sort");
 		rp.all = xreallocarray(NULL, (size_t)b->events.count, sizeof(*rp.all));
 	}
-	if ((e = spill_each(&b->events, blk, event_fn, &rp)) != 0)
+	if ((e = spill_each(&b->events, &rd, event_fn, &rp)) != 0)
 		goto spill_error;
 	if (rp.all != NULL) {
 		struct gx_event_rec *t = xreallocarray(NULL, rp.nall / 2 + 1, sizeof(*t));
@@ -1140,7 +1618,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		            (unsigned long long)b->events_out_of_order);
 	}
 	wr_pad(&w);
-	if ((e = spill_each(&b->pspans, blk, pspan_fn, &rp)) != 0)
+	if ((e = spill_each(&b->pspans, &rd, pspan_fn, &rp)) != 0)
 		goto spill_error;
 	wr_pad(&w);
 	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
@@ -1198,7 +1676,7 @@ out:
 	free(first);
 	free(order);
 	free(newidx);
-	free(blk);
+	spill_rd_free(&rd);
 	free(dir);
 	return rc;
 }

@@ -76,6 +76,9 @@ _Static_assert(sizeof(struct gx_index_header) % 8 == 0, "header size");
 
 /* Spans gathered in memory at a time while writing (tests lower it). */
 extern size_t gx_store_span_budget;
+/* Spans sorted into one spill run; read when a builder is made (tests
+ * lower it to get many runs). */
+extern size_t gx_store_span_run;
 
 /* For gx_load: the structured form of stored diagnostic i, to replay it
  * into a struct gx_diag. Returns 0, or -1 when i is out of range. */
