@@ -42,6 +42,15 @@ enum tui_role {
 	TUI_ROLE_ERROR,
 	TUI_ROLE_WARNING,
 	TUI_ROLE_DIM,
+	/* timeline cells by state, the time cursor and the time axis */
+	TUI_ROLE_TL_RUNNING,
+	TUI_ROLE_TL_RUNNABLE,
+	TUI_ROLE_TL_SYSCALL,
+	TUI_ROLE_TL_WAITING,
+	TUI_ROLE_TL_DEAD,
+	TUI_ROLE_TL_NOTEXIST,
+	TUI_ROLE_TL_CURSOR,
+	TUI_ROLE_TL_AXIS,
 	TUI_ROLE_COUNT
 };
 

@@ -69,6 +69,12 @@ struct tui_ctx {
 	bool ascii;                     /* no UTF-8: escape and draw ASCII only */
 	const struct tui_glyphs *glyphs;
 	uint64_t goroutines;            /* sum of the records' count, computed once */
+	/* The time cursor of the timeline (traces; view_timeline.c): while
+	 * cursor_on, the panes show each goroutine as it was at cursor_ns (the
+	 * store's clock). Move it with tui_timeline_set_cursor(). */
+	bool cursor_on;
+	int64_t cursor_ns;
+	struct tui_view *list;          /* the goroutine list pane, set by it; borrowed */
 	struct tui_selection sel;
 	char *message;                  /* one-shot status message, or NULL; owned */
 };
@@ -132,6 +138,32 @@ void tui_format_wait(struct gx_buf *out, int64_t wait_ns, unsigned flags,
                      const struct tui_ctx *c);
 /* The last path element of a file name. */
 const char *tui_basename(const char *path, size_t n, size_t *outlen);
+
+/* A goroutine as the panes show it: at the time cursor when it is on (the
+ * span then: state, reason, its stack or the last one recorded before,
+ * time in that state), else its final record. */
+struct tui_gstate {
+	uint8_t state;         /* enum gx_gstate */
+	gx_str reason;
+	gx_stack stack;
+	int64_t wait_ns;       /* time in the state (final: as in the record) */
+	unsigned flags;        /* the record's GX_G_* */
+	bool at_cursor;        /* taken at ctx->cursor_ns */
+	int64_t stack_ns;      /* GX_TIME_NONE, or (the span had no stack) the start
+	                          of the earlier span whose stack is shown */
+};
+void tui_goroutine_state(const struct tui_ctx *c, uint32_t g, struct tui_gstate *out);
+
+/* Timeline (view_timeline.c). Whether the store has one (a trace). */
+bool tui_timeline_available(const struct gx_store *s);
+/* Move the time cursor to ns (clamped to the trace; the timeline pane
+ * scrolls to show it). Returns what a request handler returns: the
+ * TUI_NEXT_* bits that redraw and refresh the panes; TUI_NEXT_NONE without
+ * a timeline. */
+unsigned tui_timeline_set_cursor(struct tui_ctx *c, int64_t ns);
+/* The goroutine index a row of the goroutine list stands for (a group's
+ * sample when grouped), GX_NONE32 when out of range (view_glist.c). */
+uint32_t tui_glist_row_goroutine(const struct tui_view *list, size_t row);
 
 /* ------------------------------------------------------------------ */
 /* Panes. */
@@ -197,5 +229,6 @@ extern const struct tui_view_ops tui_glist_ops;  /* goroutine list */
 extern const struct tui_view_ops tui_stack_ops;  /* stack of the selection */
 extern const struct tui_view_ops tui_help_ops;   /* keys, from tui_keymap */
 extern const struct tui_view_ops tui_diag_ops;   /* load warnings */
+extern const struct tui_view_ops tui_timeline_ops; /* states over time, time cursor */
 
 #endif

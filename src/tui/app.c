@@ -559,6 +559,10 @@ gx_tui_run(const struct gx_tui_opts *o, const struct gx_store *s,
 	a.slots[1] = (struct slot){ .view = tui_view_new(&tui_stack_ops, &a.ctx),
 	                            .weight = 9, .min_rows = 3, .focusable = true };
 	a.nslots = 2;
+	/* a trace has a timeline; its rows are the list's, it sets the time cursor */
+	if (tui_timeline_available(s))
+		a.slots[a.nslots++] = (struct slot){ .view = tui_view_new(&tui_timeline_ops, &a.ctx),
+		                                     .weight = 8, .min_rows = 4, .focusable = true };
 	for (i = 0; i < a.nslots; i++)
 		if (a.slots[i].view == NULL)
 			gx_fatal("cannot open pane %zu", i);

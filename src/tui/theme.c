@@ -46,6 +46,18 @@ const struct tui_role_info tui_roles[TUI_ROLE_COUNT] = {
 	[TUI_ROLE_ERROR]          = { .name = "error", .mono_attrs = TUI_ATTR_BOLD, .help = "errors" },
 	[TUI_ROLE_WARNING]        = { .name = "warning", .help = "warnings" },
 	[TUI_ROLE_DIM]            = { .name = "dim", .mono_attrs = TUI_ATTR_DIM, .help = "secondary text" },
+	[TUI_ROLE_TL_RUNNING]     = { .name = "timeline-running", .mono_attrs = TUI_ATTR_BOLD,
+	                              .help = "timeline: running" },
+	[TUI_ROLE_TL_RUNNABLE]    = { .name = "timeline-runnable", .help = "timeline: runnable" },
+	[TUI_ROLE_TL_SYSCALL]     = { .name = "timeline-syscall", .help = "timeline: in a syscall" },
+	[TUI_ROLE_TL_WAITING]     = { .name = "timeline-waiting", .help = "timeline: waiting" },
+	[TUI_ROLE_TL_DEAD]        = { .name = "timeline-dead", .mono_attrs = TUI_ATTR_DIM,
+	                              .help = "timeline: ended" },
+	[TUI_ROLE_TL_NOTEXIST]    = { .name = "timeline-notexist", .mono_attrs = TUI_ATTR_DIM,
+	                              .help = "timeline: not yet created" },
+	[TUI_ROLE_TL_CURSOR]      = { .name = "timeline-cursor", .mono_attrs = TUI_ATTR_BOLD,
+	                              .help = "the time cursor" },
+	[TUI_ROLE_TL_AXIS]        = { .name = "timeline-axis", .help = "the time axis" },
 };
 
 static const struct {

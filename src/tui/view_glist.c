@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gotrex/group.h"
+#include "gotrex/text.h"
 #include "gotrex/tui_view.h"
 
 enum col {
@@ -315,6 +316,7 @@ glist_open(struct tui_view *v)
 	struct idset seen = { 0 };
 
 	gl->s = s;
+	v->ctx->list = v;
 	gl->n = gx_store_goroutine_count(s);
 	gl->order = xreallocarray(NULL, gl->n, sizeof(*gl->order));
 	gl->sort[0] = COL_ID;
@@ -356,6 +358,8 @@ glist_done(struct tui_view *v)
 {
 	struct glist *gl = v->priv;
 
+	if (v->ctx->list == v)
+		v->ctx->list = NULL;
 	free(gl->order);
 	free(gl->gorder);
 	if (gl->have_groups)
@@ -445,6 +449,15 @@ glist_title(struct tui_view *v, struct tui_line *l)
 		                (unsigned long long)v->ctx->goroutines);
 	tui_line_printf(l, TUI_ROLE_TITLE, "  sort: %s %s", cols[gl->sort[gl->grouped]].name,
 	                sorted_desc(gl) ? v->ctx->glyphs->arrow_down : v->ctx->glyphs->arrow_up);
+	if (v->ctx->cursor_on) {
+		/* STATE, REASON and WAIT are those at the time cursor */
+		const struct gx_store_meta *tm = gx_store_meta(gl->s);
+		struct gx_buf b = { 0 };
+
+		gx_text_timestamp(&b, v->ctx->cursor_ns - (tm != NULL ? tm->start_ns : 0));
+		tui_line_printf(l, TUI_ROLE_TITLE, "  at %s", b.data);
+		gx_buf_free(&b);
+	}
 	if (hl > 0) {
 		tui_line_lit(l, TUI_ROLE_TITLE, "  ");
 		tui_line_text(l, TUI_ROLE_TITLE, headline, hl);
@@ -491,6 +504,8 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	const struct gx_goroutine_rec *g;
 	const struct gx_frame_rec *top;
 	struct gx_buf b = { 0 };
+	struct tui_gstate gs;
+	uint32_t gi;
 	int64_t wait;
 	size_t len;
 	const char *str;
@@ -500,28 +515,33 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	if (gl->grouped) {
 		const struct gx_group *grp = &gl->groups.v[gl->gorder[lineno]];
 
-		g = gx_store_goroutine(s, grp->sample);
+		gi = grp->sample;
+		g = gx_store_goroutine(s, gi);
 		snprintf(num, sizeof(num), "%s%llu", v->ctx->glyphs->times,
 		         (unsigned long long)grp->goroutines);
 		tui_line_field_lit(l, TUI_ROLE_COUNT_BADGE, num, gl->countw, TUI_ALIGN_RIGHT);
 		wait = grp->max_wait_ns;
 	} else {
-		g = gx_store_goroutine(s, gl->order[lineno]);
+		gi = gl->order[lineno];
+		g = gx_store_goroutine(s, gi);
 		wait = g != NULL ? g->wait_ns : 0;
 	}
 	if (g == NULL)
 		return;
+	tui_goroutine_state(v->ctx, gi, &gs);
+	if (gs.at_cursor)
+		wait = gs.wait_ns;
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)g->id);
 	tui_line_field_lit(l, TUI_ROLE_DEFAULT, num, gl->idw + 1, TUI_ALIGN_RIGHT);
-	tui_line_field_lit(l, tui_state_role(g->state), gx_gstate_name((enum gx_gstate)g->state),
+	tui_line_field_lit(l, tui_state_role(gs.state), gx_gstate_name((enum gx_gstate)gs.state),
 	                   STATE_W, TUI_ALIGN_LEFT);
-	str = gx_store_str(s, g->reason, &len);
-	tui_line_field(l, tui_state_role(g->state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
-	tui_format_wait(&b, wait, g->flags, v->ctx);
+	str = gx_store_str(s, gs.reason, &len);
+	tui_line_field(l, tui_state_role(gs.state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
+	tui_format_wait(&b, wait, gs.at_cursor ? 0 : g->flags, v->ctx);
 	tui_line_field(l, TUI_ROLE_DEFAULT, b.data != NULL ? b.data : "", b.len, WAIT_W,
 	               TUI_ALIGN_RIGHT);
 	gx_buf_free(&b);
-	top = gx_top_user_frame(s, g->stack);
+	top = gx_top_user_frame(s, gs.stack);
 	if (top != NULL) {
 		bool rt = (top->flags & GX_FRAME_RUNTIME) != 0;
 		size_t flen, blen;
@@ -538,6 +558,19 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	} else {
 		tui_line_lit(l, TUI_ROLE_DIM, "(no stack)");
 	}
+}
+
+uint32_t
+tui_glist_row_goroutine(const struct tui_view *v, size_t row)
+{
+	const struct glist *gl = v->priv;
+
+	/* the rows as glist_draw_line draws them */
+	if (row >= v->lines)
+		return GX_NONE32;
+	if (gl->grouped)
+		return row < gl->groups.n ? gl->groups.v[gl->gorder[row]].sample : GX_NONE32;
+	return row < gl->n ? gl->order[row] : GX_NONE32;
 }
 
 const struct tui_view_ops tui_glist_ops = {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "gotrex/group.h"
+#include "gotrex/text.h"
 #include "gotrex/tui_view.h"
 
 enum kind {
@@ -28,6 +29,7 @@ struct sline {
 struct stackv {
 	const struct gx_goroutine_rec *g;   /* borrowed from the store */
 	const struct gx_frame_rec *top;     /* top user frame, borrowed */
+	struct tui_gstate gs;               /* as shown: at the time cursor or final */
 	struct sline *v;
 	size_t n, cap;
 };
@@ -57,18 +59,19 @@ stack_refresh(struct tui_view *v)
 		v->lines = 0;
 		return TUI_NEXT_REDRAW;
 	}
-	sv->top = gx_top_user_frame(s, sv->g->stack);
+	tui_goroutine_state(v->ctx, sel->g, &sv->gs);
+	sv->top = gx_top_user_frame(s, sv->gs.stack);
 	add(sv, L_HEADER, 0);
 	if (sv->g->labels != 0)
 		add(sv, L_LABELS, 0);
 	if (sel->grouped && sel->nmembers > 1)
 		add(sv, L_GROUP, 0);
 	add(sv, L_BLANK, 0);
-	depth = gx_store_stack_depth(s, sv->g->stack);
+	depth = gx_store_stack_depth(s, sv->gs.stack);
 	if (depth == 0)
 		add(sv, L_NOSTACK, 0);
 	for (i = 0; i < depth && i < UINT32_MAX; i++) {
-		const struct gx_frame_rec *f = gx_store_stack_frame(s, sv->g->stack, i);
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, sv->gs.stack, i);
 
 		if (f == NULL)
 			continue;
@@ -127,7 +130,7 @@ stack_title(struct tui_view *v, struct tui_line *l)
 		tui_line_printf(l, TUI_ROLE_TITLE, " Stack of goroutine %llu",
 		                (unsigned long long)sv->g->id);
 	{
-		size_t depth = gx_store_stack_depth(v->ctx->store, sv->g->stack);
+		size_t depth = gx_store_stack_depth(v->ctx->store, sv->gs.stack);
 
 		tui_line_printf(l, TUI_ROLE_TITLE, "  %zu frame%s", depth, depth == 1 ? "" : "s");
 	}
@@ -152,22 +155,37 @@ draw_header(struct tui_view *v, struct tui_line *l)
 	struct stackv *sv = v->priv;
 	const struct gx_store *s = v->ctx->store;
 	const struct gx_goroutine_rec *g = sv->g;
-	enum tui_role sr = tui_state_role(g->state);
+	const struct tui_gstate *gs = &sv->gs;
+	enum tui_role sr = tui_state_role(gs->state);
 	struct gx_buf b = { 0 };
 	size_t len;
-	const char *reason = gx_store_str(s, g->reason, &len);
+	const char *reason = gx_store_str(s, gs->reason, &len);
 
 	tui_line_printf(l, TUI_ROLE_USER_FRAME, " goroutine %llu", (unsigned long long)g->id);
 	tui_line_lit(l, TUI_ROLE_DEFAULT, "  ");
-	tui_line_lit(l, sr, gx_gstate_name((enum gx_gstate)g->state));
+	tui_line_lit(l, sr, gx_gstate_name((enum gx_gstate)gs->state));
 	if (len > 0) {
 		tui_line_lit(l, TUI_ROLE_DEFAULT, " [");
 		tui_line_text(l, sr, reason, len);
 		tui_line_lit(l, TUI_ROLE_DEFAULT, "]");
 	}
-	tui_format_wait(&b, g->wait_ns, g->flags, v->ctx);
+	tui_format_wait(&b, gs->wait_ns, gs->at_cursor ? 0 : g->flags, v->ctx);
 	if (b.len > 0)
 		tui_line_printf(l, TUI_ROLE_DEFAULT, " for %s", b.data);
+	if (gs->at_cursor) {
+		const struct gx_store_meta *m = gx_store_meta(s);
+		int64_t t0 = m != NULL ? m->start_ns : 0;
+
+		gx_buf_reset(&b);
+		gx_text_timestamp(&b, v->ctx->cursor_ns - t0);
+		tui_line_printf(l, TUI_ROLE_DEFAULT, " at %s", b.data);
+		if (gs->stack != 0 && gs->stack_ns != GX_TIME_NONE) {
+			/* the span had no stack: the last one recorded before */
+			gx_buf_reset(&b);
+			gx_text_timestamp(&b, gs->stack_ns - t0);
+			tui_line_printf(l, TUI_ROLE_DIM, "  (stack as of %s)", b.data);
+		}
+	}
 	gx_buf_free(&b);
 	if (g->flags & GX_G_LOCKED)
 		tui_line_lit(l, TUI_ROLE_DIM, "  locked to thread");
@@ -230,7 +248,7 @@ stack_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 		return;
 	case L_FUNC:
 	case L_FILE:
-		f = gx_store_stack_frame(s, sv->g->stack, sl->i);
+		f = gx_store_stack_frame(s, sv->gs.stack, sl->i);
 		break;
 	case L_CREATED:
 	case L_CREATED_FILE:
