@@ -49,179 +49,196 @@ size_t gx_store_span_run = SPAN_RUN;
 /* ---- record codec ------------------------------------------------ */
 
 /* Spilled records are delta-coded, field by field: each field is the
- * zigzag varint of its difference from a prediction (the same or another
- * field of the previous record of the block, or an earlier field of the
- * same record). Spans shrink from 32 bytes to about 8-12, events from 40
- * to about 12-16. Every block starts from an all-zero previous record, so
- * a block decodes on its own. */
+ * zigzag varint of its difference from a prediction (the same field of
+ * the previous record of the block, or for a span's start the previous
+ * span's end, and for an end the record's own start). Spans shrink from
+ * 32 bytes to about 8-12, events from 40 to about 12-16. Every block
+ * starts from an all-zero previous record, so a block decodes on its own.
+ * Differences wrap (64-bit fields modulo 2^64, 32-bit ones modulo 2^32),
+ * so every value comes back exactly. */
 
-#define CODEC_MAX_FIELDS 8
 #define CODEC_MAX_REC 64
 
 static const unsigned char zero_rec[CODEC_MAX_REC];
-#define PRED_PREV 0     /* from field `from` of the previous record */
-#define PRED_CUR 1      /* from field `from` of this record (from < i) */
 
-struct codec {
-	uint8_t nf;
-	uint8_t off[CODEC_MAX_FIELDS];
-	uint8_t width[CODEC_MAX_FIELDS];  /* 4 or 8 */
-	uint8_t pred[CODEC_MAX_FIELDS];
-	uint8_t from[CODEC_MAX_FIELDS];
-};
-
-#define F(type, field, how, src) \
-	{ offsetof(type, field), sizeof(((type *)0)->field), how, src }
-
-struct codec_field { uint8_t off, width, pred, from; };
-
-static const struct codec_field span_fields[] = {
-	F(struct gx_span_rec, start_ns, PRED_PREV, 1), /* after the last span's end */
-	F(struct gx_span_rec, end_ns, PRED_CUR, 0),    /* its duration */
-	F(struct gx_span_rec, g, PRED_PREV, 2),
-	{ offsetof(struct gx_span_rec, state), 4, PRED_PREV, 3 }, /* state + reserved */
-	F(struct gx_span_rec, reason, PRED_PREV, 4),
-	F(struct gx_span_rec, stack, PRED_PREV, 5),
-};
-static const struct codec_field event_fields[] = {
-	F(struct gx_event_rec, ns, PRED_PREV, 0),
-	F(struct gx_event_rec, kind, PRED_PREV, 1),
-	F(struct gx_event_rec, g, PRED_PREV, 2),
-	F(struct gx_event_rec, arg0, PRED_PREV, 3),
-	F(struct gx_event_rec, arg1, PRED_PREV, 4),
-	F(struct gx_event_rec, str, PRED_PREV, 5),
-	F(struct gx_event_rec, stack, PRED_PREV, 6),
-};
-static const struct codec_field pspan_fields[] = {
-	F(struct gx_pspan_rec, start_ns, PRED_PREV, 0),
-	F(struct gx_pspan_rec, end_ns, PRED_CUR, 0),
-	F(struct gx_pspan_rec, p, PRED_PREV, 2),
-	F(struct gx_pspan_rec, g, PRED_PREV, 3),
-};
-#undef F
-
-/* The fields must tile the record: nothing in it goes unsaved. */
 _Static_assert(offsetof(struct gx_span_rec, state) + 4 == offsetof(struct gx_span_rec, reason),
                "span state + reserved is one 32-bit field");
 _Static_assert(sizeof(struct gx_span_rec) == 32 && sizeof(struct gx_event_rec) == 40 &&
                sizeof(struct gx_pspan_rec) == 24, "the codec knows these layouts");
 _Static_assert(sizeof(struct gx_event_rec) <= CODEC_MAX_REC, "zero_rec is big enough");
 
-static void
-codec_init(struct codec *c, const struct codec_field *f, size_t n)
-{
-	size_t i;
+struct codec {
+	unsigned nf;    /* fields: a record takes at most nf * 10 bytes */
+	size_t (*put)(const void *prev, const void *rec, unsigned char *out);
+	size_t (*get)(const void *prev, const unsigned char *in, size_t avail, void *rec);
+};
 
-	memset(c, 0, sizeof(*c));
-	c->nf = (uint8_t)n;
-	for (i = 0; i < n; i++) {
-		c->off[i] = f[i].off;
-		c->width[i] = f[i].width;
-		c->pred[i] = f[i].pred;
-		c->from[i] = f[i].from;
+static inline size_t
+put_z(unsigned char *o, uint64_t diff)
+{
+	int64_t d = (int64_t)diff;
+	uint64_t z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+	size_t n = 0;
+
+	while (z >= 0x80) {
+		o[n++] = (unsigned char)(z | 0x80);
+		z >>= 7;
 	}
+	o[n++] = (unsigned char)z;
+	return n;
 }
+
+static inline size_t
+put_z32(unsigned char *o, uint32_t diff)
+{
+	return put_z(o, (uint64_t)(int64_t)(int32_t)diff);
+}
+
+/* Read one zigzag varint at in[*n] (avail bytes in all) into *diff;
+ * false when it runs past the end or past 64 bits. */
+static inline bool
+get_z(const unsigned char *in, size_t avail, size_t *n, uint64_t *diff)
+{
+	uint64_t z = 0;
+	unsigned shift = 0;
+	size_t i = *n;
+
+	for (;;) {
+		if (i >= avail || shift > 63)
+			return false;
+		z |= (uint64_t)(in[i] & 0x7f) << shift;
+		if ((in[i++] & 0x80) == 0)
+			break;
+		shift += 7;
+	}
+	*n = i;
+	*diff = (uint64_t)((int64_t)(z >> 1) ^ -(int64_t)(z & 1));
+	return true;
+}
+
+static uint32_t
+state_word(const struct gx_span_rec *r)
+{
+	uint32_t w;
+
+	memcpy(&w, &r->state, 4);
+	return w;
+}
+
+static size_t
+span_put(const void *prev, const void *rec, unsigned char *o)
+{
+	const struct gx_span_rec *p = prev, *r = rec;
+	size_t n = 0;
+
+	n += put_z(o + n, (uint64_t)r->start_ns - (uint64_t)p->end_ns);
+	n += put_z(o + n, (uint64_t)r->end_ns - (uint64_t)r->start_ns);
+	n += put_z32(o + n, r->g - p->g);
+	n += put_z32(o + n, state_word(r) - state_word(p));
+	n += put_z32(o + n, r->reason - p->reason);
+	n += put_z32(o + n, r->stack - p->stack);
+	return n;
+}
+
+static size_t
+span_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
+{
+	const struct gx_span_rec *p = prev;
+	struct gx_span_rec *r = rec;
+	uint64_t d[6];
+	uint32_t w;
+	size_t n = 0, i;
+
+	for (i = 0; i < 6; i++)
+		if (!get_z(in, avail, &n, &d[i]))
+			return 0;
+	r->start_ns = (int64_t)((uint64_t)p->end_ns + d[0]);
+	r->end_ns = (int64_t)((uint64_t)r->start_ns + d[1]);
+	r->g = p->g + (uint32_t)d[2];
+	w = state_word(p) + (uint32_t)d[3];
+	memcpy(&r->state, &w, 4);
+	r->reason = p->reason + (uint32_t)d[4];
+	r->stack = p->stack + (uint32_t)d[5];
+	return n;
+}
+
+static size_t
+event_put(const void *prev, const void *rec, unsigned char *o)
+{
+	const struct gx_event_rec *p = prev, *r = rec;
+	size_t n = 0;
+
+	n += put_z(o + n, (uint64_t)r->ns - (uint64_t)p->ns);
+	n += put_z32(o + n, r->kind - p->kind);
+	n += put_z32(o + n, r->g - p->g);
+	n += put_z(o + n, r->arg0 - p->arg0);
+	n += put_z(o + n, r->arg1 - p->arg1);
+	n += put_z32(o + n, r->str - p->str);
+	n += put_z32(o + n, r->stack - p->stack);
+	return n;
+}
+
+static size_t
+event_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
+{
+	const struct gx_event_rec *p = prev;
+	struct gx_event_rec *r = rec;
+	uint64_t d[7];
+	size_t n = 0, i;
+
+	for (i = 0; i < 7; i++)
+		if (!get_z(in, avail, &n, &d[i]))
+			return 0;
+	r->ns = (int64_t)((uint64_t)p->ns + d[0]);
+	r->kind = p->kind + (uint32_t)d[1];
+	r->g = p->g + (uint32_t)d[2];
+	r->arg0 = p->arg0 + d[3];
+	r->arg1 = p->arg1 + d[4];
+	r->str = p->str + (uint32_t)d[5];
+	r->stack = p->stack + (uint32_t)d[6];
+	return n;
+}
+
+static size_t
+pspan_put(const void *prev, const void *rec, unsigned char *o)
+{
+	const struct gx_pspan_rec *p = prev, *r = rec;
+	size_t n = 0;
+
+	n += put_z(o + n, (uint64_t)r->start_ns - (uint64_t)p->start_ns);
+	n += put_z(o + n, (uint64_t)r->end_ns - (uint64_t)r->start_ns);
+	n += put_z32(o + n, r->p - p->p);
+	n += put_z32(o + n, r->g - p->g);
+	return n;
+}
+
+static size_t
+pspan_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
+{
+	const struct gx_pspan_rec *p = prev;
+	struct gx_pspan_rec *r = rec;
+	uint64_t d[4];
+	size_t n = 0, i;
+
+	for (i = 0; i < 4; i++)
+		if (!get_z(in, avail, &n, &d[i]))
+			return 0;
+	r->start_ns = (int64_t)((uint64_t)p->start_ns + d[0]);
+	r->end_ns = (int64_t)((uint64_t)r->start_ns + d[1]);
+	r->p = p->p + (uint32_t)d[2];
+	r->g = p->g + (uint32_t)d[3];
+	return n;
+}
+
+static const struct codec span_codec = { 6, span_put, span_get };
+static const struct codec event_codec = { 7, event_put, event_get };
+static const struct codec pspan_codec = { 4, pspan_put, pspan_get };
 
 /* Bytes one record may take at most. */
 static size_t
 codec_max(const struct codec *c)
 {
 	return (size_t)c->nf * 10;
-}
-
-static uint64_t
-field_get(const unsigned char *r, unsigned off, unsigned width)
-{
-	if (width == 8) {
-		uint64_t v;
-
-		memcpy(&v, r + off, 8);
-		return v;
-	} else {
-		uint32_t v;
-
-		memcpy(&v, r + off, 4);
-		return v;
-	}
-}
-
-static void
-field_put(unsigned char *r, unsigned off, unsigned width, uint64_t v)
-{
-	if (width == 8) {
-		memcpy(r + off, &v, 8);
-	} else {
-		uint32_t x = (uint32_t)v;
-
-		memcpy(r + off, &x, 4);
-	}
-}
-
-/* The prediction of field i of rec (prev: the previous record). */
-static uint64_t
-codec_pred(const struct codec *c, size_t i, const unsigned char *prev, const unsigned char *rec)
-{
-	unsigned j = c->from[i];
-	const unsigned char *src = c->pred[i] == PRED_CUR ? rec : prev;
-
-	return field_get(src, c->off[j], c->width[j]);
-}
-
-/* Encode rec after prev into out (codec_max bytes free); returns the bytes
- * used. */
-static size_t
-codec_put(const struct codec *c, const unsigned char *prev, const unsigned char *rec,
-          unsigned char *out)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < c->nf; i++) {
-		uint64_t v = field_get(rec, c->off[i], c->width[i]);
-		uint64_t p = codec_pred(c, i, prev, rec);
-		int64_t d;
-		uint64_t z;
-
-		if (c->width[i] == 8)
-			d = (int64_t)(v - p);
-		else
-			d = (int64_t)(int32_t)(uint32_t)(v - p);
-		z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-		while (z >= 0x80) {
-			out[n++] = (unsigned char)(z | 0x80);
-			z >>= 7;
-		}
-		out[n++] = (unsigned char)z;
-	}
-	return n;
-}
-
-/* Decode one record from in[0, avail) after prev into rec (zeroed by the
- * caller's layout: every byte is a field). Returns the bytes used, or 0
- * when the bytes are not a record. */
-static size_t
-codec_get(const struct codec *c, const unsigned char *prev, const unsigned char *in,
-          size_t avail, unsigned char *rec)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < c->nf; i++) {
-		uint64_t z = 0, p;
-		unsigned shift = 0;
-		int64_t d;
-
-		for (;;) {
-			if (n >= avail || shift > 63)
-				return 0;
-			z |= (uint64_t)(in[n] & 0x7f) << shift;
-			if ((in[n++] & 0x80) == 0)
-				break;
-			shift += 7;
-		}
-		d = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-		p = codec_pred(c, i, prev, rec);
-		field_put(rec, c->off[i], c->width[i], p + (uint64_t)d);
-	}
-	return n;
 }
 
 /* ---- spill files -------------------------------------------------- */
@@ -239,7 +256,7 @@ struct spill_blk {
 struct spill {
 	const char *dir;
 	size_t rec;             /* record size */
-	struct codec codec;
+	const struct codec *codec;
 	int fd;                 /* -1 until the first flush */
 	unsigned char *buf;     /* records not yet written, raw */
 	size_t nbuf;            /* bytes in buf */
@@ -316,13 +333,12 @@ write_all(int fd, const void *p, size_t n)
 }
 
 static void
-spill_init(struct spill *s, const char *dir, size_t rec, size_t nrec,
-           const struct codec_field *f, size_t nf)
+spill_init(struct spill *s, const char *dir, size_t rec, size_t nrec, const struct codec *c)
 {
 	memset(s, 0, sizeof(*s));
 	s->dir = dir;
 	s->rec = rec;
-	codec_init(&s->codec, f, nf);
+	s->codec = c;
 	s->fd = -1;
 	s->cap = nrec * rec;
 	s->buf = xmalloc(s->cap);
@@ -384,11 +400,11 @@ spill_flush_seq(struct spill *s)
 	size_t n = s->nbuf / s->rec, i, len = 0;
 	const unsigned char *prev = zero_rec;
 
-	spill_enc_reserve(s, n * codec_max(&s->codec));
+	spill_enc_reserve(s, n * codec_max(s->codec));
 	for (i = 0; i < n; i++) {
 		const unsigned char *r = s->buf + i * s->rec;
 
-		len += codec_put(&s->codec, prev, r, s->enc + len);
+		len += s->codec->put(prev, r, s->enc + len);
 		prev = r;
 	}
 	spill_add_blk(s, s->file_bytes, len, n, 0, 0);
@@ -488,8 +504,8 @@ spill_read_blks(const struct spill *s, struct spill_rd *rd, size_t b0, size_t b1
 				size_t u;
 
 				memset(rec, 0, s->rec);
-				u = codec_get(&s->codec, prev != NULL ? prev : zero_rec,
-				              rd->raw + got + used, bk->len - used, rec);
+				u = s->codec->get(prev != NULL ? prev : zero_rec,
+				                  rd->raw + got + used, bk->len - used, rec);
 				if (u == 0)
 					return EIO;
 				used += u;
@@ -746,17 +762,13 @@ gx_builder_new(const char *tmpdir)
 	b->stacks[0].count = 0;
 	b->nstacks = 1;
 	spill_init(&b->spans, b->tmpdir, sizeof(struct gx_span_rec),
-	           gx_store_span_run > 0 ? gx_store_span_run : 1,
-	           span_fields, sizeof(span_fields) / sizeof(span_fields[0]));
+	           gx_store_span_run > 0 ? gx_store_span_run : 1, &span_codec);
 	spill_init(&b->late, b->tmpdir, sizeof(struct gx_span_rec),
-	           SPILL_BLOCK / sizeof(struct gx_span_rec),
-	           span_fields, sizeof(span_fields) / sizeof(span_fields[0]));
+	           SPILL_BLOCK / sizeof(struct gx_span_rec), &span_codec);
 	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec),
-	           SPILL_BLOCK / sizeof(struct gx_event_rec),
-	           event_fields, sizeof(event_fields) / sizeof(event_fields[0]));
+	           SPILL_BLOCK / sizeof(struct gx_event_rec), &event_codec);
 	spill_init(&b->pspans, b->tmpdir, sizeof(struct gx_pspan_rec),
-	           SPILL_BLOCK / sizeof(struct gx_pspan_rec),
-	           pspan_fields, sizeof(pspan_fields) / sizeof(pspan_fields[0]));
+	           SPILL_BLOCK / sizeof(struct gx_pspan_rec), &pspan_codec);
 	b->last_event_ns = INT64_MIN;
 	return b;
 }
@@ -950,7 +962,7 @@ spans_flush_run(struct gx_builder *b)
 	struct spill *s = &b->spans;
 	const struct gx_span_rec *v = (const struct gx_span_rec *)(void *)s->buf;
 	size_t n = s->nbuf / sizeof(*v), ng = b->ng, np = 0, nk = 0, i, k;
-	size_t maxr = codec_max(&s->codec), len = 0, blk_len = 0, blk_n = 0;
+	size_t maxr = codec_max(s->codec), len = 0, blk_len = 0, blk_n = 0;
 	uint32_t *cnt, *pos, *present, *perm;
 	const unsigned char *prev = zero_rec;
 	uint64_t blk_off = s->file_bytes, lo = 0, hi = 0;
@@ -993,7 +1005,7 @@ spans_flush_run(struct gx_builder *b)
 
 		if (blk_n == 0)
 			lo = id;
-		blk_len += codec_put(&s->codec, prev, (const unsigned char *)r, s->enc + len + blk_len);
+		blk_len += s->codec->put(prev, r, s->enc + len + blk_len);
 		prev = (const unsigned char *)r;
 		hi = id;
 		blk_n++;
