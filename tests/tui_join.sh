@@ -59,4 +59,12 @@ done
 tmux_keys D
 tmux_wait "time cursor at the deadlock"
 tmux_wait "Goroutines: 17  sort: id ▲  at 0.021454 s"
+# a query that needs the deadlock time: the three stuck goroutines were in
+# a mutex wait in the 10 ms before it (the list, and so the timeline's rows)
+tmux_keys / m u t e x Space 1 0 m s Space b e f o r e Space d e a d l o c k Enter
+tmux_wait "3 of 17 goroutines match"
+tmux_capture >screen
+for id in 22 23 24; do
+	grep -q "^ *$id waiting  sync " screen || { cat screen >&2; fail "$id not listed"; }
+done
 tmux_quit

@@ -11,6 +11,9 @@ struct gx_tui_opts {
 	const char *path;        /* the file as the user named it (for the status line) */
 	const char *theme;       /* --theme NAME|PATH, or $GOTREX_THEME, or NULL */
 	bool force_ascii;        /* --ascii: no UTF-8 even if the locale has it */
+	const struct gx_store *join; /* a dump of the same process joined to the trace
+	                                (goroutine ids), or NULL */
+	const char *join_path;   /* its name, for the status line */
 };
 
 /* Run the UI over an open store until the user quits. load_diag holds the

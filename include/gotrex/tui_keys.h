@@ -28,6 +28,15 @@ enum tui_request {
 	TUI_REQ_GROUP_TOGGLE,
 	TUI_REQ_SORT_NEXT,
 	TUI_REQ_SORT_REVERSE,
+	TUI_REQ_MARK,
+	TUI_REQ_EXPORT,
+	/* query bar (view_query.c) */
+	TUI_REQ_QUERY,
+	/* wait graph (view_waitgraph.c) */
+	TUI_REQ_WAITGRAPH,
+	TUI_REQ_EXPAND,
+	TUI_REQ_COLLAPSE,
+	TUI_REQ_DEADLOCK_TIME,
 	/* timeline (view_timeline.c) */
 	TUI_REQ_ZOOM_IN,
 	TUI_REQ_ZOOM_OUT,

@@ -33,6 +33,7 @@
 #define TUI_NEXT_RELAYOUT  0x10u /* panes appear/disappear or change size */
 #define TUI_NEXT_CLOSE     0x20u /* close this (overlay) pane */
 #define TUI_NEXT_QUIT      0x40u
+#define TUI_NEXT_FILTER    0x80u /* the filter (ctx->filter) changed: tell every pane */
 
 /* ------------------------------------------------------------------ */
 /* Glyphs: UTF-8 or plain ASCII, chosen once from the locale. */
@@ -61,6 +62,23 @@ struct tui_selection {
 	size_t pos, total;         /* 1-based position in the list, rows in the list */
 };
 
+/* The query bar's filter (view_query.c). When active, the panes show only
+ * the goroutines in it; marks are per goroutine index. */
+struct tui_filter {
+	bool active;
+	char *query;               /* the text applied; owned */
+	uint32_t *g;               /* matching goroutine indexes, store order; owned */
+	size_t n;
+	uint8_t *in;               /* per goroutine index: 1 when it matches; owned */
+	uint64_t goroutines;       /* goroutines represented (sum of the records' count) */
+	bool has_window;           /* the query set a time window (traces) */
+	int64_t start_ns, end_ns;  /* the window, in the store's clock */
+};
+
+struct gx_waitgraph;
+struct gx_query_dl;
+struct gx_query_deadlock;
+
 struct tui_ctx {
 	const struct gx_store *store;   /* borrowed */
 	const char *path;               /* as the user gave it; borrowed */
@@ -77,6 +95,14 @@ struct tui_ctx {
 	struct tui_view *list;          /* the goroutine list pane, set by it; borrowed */
 	struct tui_selection sel;
 	char *message;                  /* one-shot status message, or NULL; owned */
+	/* query bar, marks, wait graph (view_query.c, view_waitgraph.c) */
+	struct tui_filter filter;
+	uint8_t *marks;                 /* per goroutine index, 1 when marked; owned */
+	size_t nmarked;
+	const struct gx_store *join;    /* a dump joined to the trace, or NULL; borrowed */
+	const char *join_path;          /* its name as the user gave it; borrowed */
+	struct gx_waitgraph *wg;        /* built on first use; owned */
+	struct gx_query_dl *qdl;        /* the query hook over wg; owned */
 };
 
 /* Set the one-shot status message (shown until the next key). */
@@ -191,6 +217,8 @@ struct tui_view_ops {
 	unsigned (*select)(struct tui_view *v);
 	/* The shared selection changed (another pane published it). Optional. */
 	unsigned (*selection_changed)(struct tui_view *v);
+	/* ctx->filter changed (a query was applied or cleared). Optional. */
+	unsigned (*filter_changed)(struct tui_view *v);
 	/* Free v->priv's contents (v->priv itself is freed by view.c). Optional. */
 	void (*done)(struct tui_view *v);
 };
@@ -230,5 +258,15 @@ extern const struct tui_view_ops tui_stack_ops;  /* stack of the selection */
 extern const struct tui_view_ops tui_help_ops;   /* keys, from tui_keymap */
 extern const struct tui_view_ops tui_diag_ops;   /* load warnings */
 extern const struct tui_view_ops tui_timeline_ops; /* states over time, time cursor */
+extern const struct tui_view_ops tui_waitgraph_ops; /* wait-graph tree (view_waitgraph.c) */
+
+/* The wait graph of ctx's store (joined with ctx->join), built on first
+ * use and kept; the deadlock hook of the query language over it. */
+struct gx_waitgraph *tui_ctx_waitgraph(struct tui_ctx *c);
+const struct gx_query_deadlock *tui_ctx_deadlock_hook(struct tui_ctx *c);
+/* Free what the ctx owns of the above (filter, marks, wait graph). */
+void tui_ctx_free_analysis(struct tui_ctx *c);
+/* Mark (on true) or unmark goroutine index g; keeps nmarked. */
+void tui_ctx_mark(struct tui_ctx *c, uint32_t g, bool on);
 
 #endif

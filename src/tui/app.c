@@ -17,11 +17,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "gotrex/tui_bar.h"
 #include "gotrex/tui_screen.h"
 #include "gotrex/tui_term.h"
 #include "gotrex/tui_theme.h"
 #include "gotrex/tui_view.h"
 #include "gotrex/util.h"
+#include "gotrex/waitgraph.h"
 
 /* The layout: panes stacked top to bottom in the main area, the status
  * line below. A later pane (timeline, wait tree, query bar) is one more
@@ -43,6 +45,7 @@ struct app {
 	size_t nslots;
 	size_t focus;              /* slot with the keyboard focus */
 	struct tui_view *overlay;  /* owned, or NULL */
+	struct tui_bar *bar;       /* query bar and export prompt, above the status line */
 	bool use_color;
 	bool too_small;
 	int quit_signal;           /* a signal asked us to quit */
@@ -124,7 +127,8 @@ uninstall_signals(void)
 static void
 layout(struct app *a)
 {
-	int avail = LINES - 1, y = 0, minsum = 0, wsum = 0, wseen = 0, left, given = 0;
+	int avail = LINES - 1 - tui_bar_rows(a->bar), y = 0, minsum = 0, wsum = 0, wseen = 0,
+	    left, given = 0;
 	size_t i;
 
 	a->too_small = LINES < 6 || COLS < 24;
@@ -180,18 +184,33 @@ draw_status(struct app *a)
 	tui_line_init(&l, &a->scr, LINES - 1, 0, COLS);
 	tui_line_lit(&l, TUI_ROLE_STATUS, " ");
 	tui_line_text(&l, TUI_ROLE_STATUS, c->path, strlen(c->path));
+	if (c->join_path != NULL) {
+		tui_line_lit(&l, TUI_ROLE_STATUS, " + ");
+		tui_line_text(&l, TUI_ROLE_STATUS, c->join_path, strlen(c->join_path));
+	}
 	tui_line_printf(&l, TUI_ROLE_STATUS, " %s %s %s %llu goroutine%s", sep,
 	                gx_format_name(m != NULL ? (enum gx_format)m->format : GX_FMT_UNKNOWN),
 	                sep, (unsigned long long)c->goroutines, c->goroutines == 1 ? "" : "s");
 	if (c->sel.total > 0)
 		tui_line_printf(&l, TUI_ROLE_STATUS, " %s %s %zu/%zu", sep,
 		                c->sel.grouped ? "group" : "row", c->sel.pos, c->sel.total);
+	if (c->nmarked > 0)
+		tui_line_printf(&l, TUI_ROLE_STATUS, " %s %zu marked", sep, c->nmarked);
 	tui_line_printf(&l, TUI_ROLE_STATUS, " %s ", sep);
 	if (warn > 0)
 		tui_line_printf(&l, TUI_ROLE_STATUS_WARN, "%zu warning%s (w)", warn,
 		                warn == 1 ? "" : "s");
 	else
 		tui_line_lit(&l, TUI_ROLE_STATUS, "no warnings");
+	if (c->message != NULL && l.col + 3 + tui_text_width(c->message, strlen(c->message),
+	                                                     c->ascii) > COLS) {
+		/* a long message (an export's path, an error) wins over the facts */
+		tui_line_init(&l, &a->scr, LINES - 1, 0, COLS);
+		tui_line_lit(&l, TUI_ROLE_STATUS, " ");
+		tui_line_lit(&l, TUI_ROLE_STATUS, c->message);
+		tui_line_fill(&l, TUI_ROLE_STATUS);
+		return;
+	}
 	if (c->message != NULL) {
 		tui_line_printf(&l, TUI_ROLE_STATUS, " %s ", sep);
 		tui_line_lit(&l, TUI_ROLE_STATUS, c->message);
@@ -222,6 +241,14 @@ draw(struct app *a)
 	} else {
 		for (i = 0; i < a->nslots; i++)
 			tui_view_draw(a->slots[i].view, &a->scr);
+	}
+	for (i = 0; i < (size_t)tui_bar_rows(a->bar); i++) {
+		struct tui_line l;
+		int y = LINES - 1 - tui_bar_rows(a->bar) + (int)i;
+
+		tui_line_init(&l, &a->scr, y, 0, COLS);
+		tui_bar_draw_line(a->bar, &l, (int)i);
+		tui_line_fill(&l, TUI_ROLE_DEFAULT);
 	}
 	draw_status(a);
 	refresh();
@@ -269,11 +296,78 @@ cycle_focus(struct app *a, int dir)
 	set_focus(a, f);
 }
 
+/* W: the wait-graph pane, below the others; it takes the focus. */
+static unsigned
+toggle_waitgraph(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++) {
+		if (a->slots[i].view->ops != &tui_waitgraph_ops)
+			continue;
+		tui_view_free(a->slots[i].view);
+		memmove(&a->slots[i], &a->slots[i + 1], (a->nslots - i - 1) * sizeof(a->slots[0]));
+		a->nslots--;
+		if (a->focus >= a->nslots || a->focus == i)
+			a->focus = 0;
+		else if (a->focus > i)
+			a->focus--;
+		layout(a);
+		clear();
+		return TUI_NEXT_REDRAW_ALL;
+	}
+	if (a->nslots == SLOTS_MAX)
+		return TUI_NEXT_NONE;
+	a->slots[a->nslots] = (struct slot){ .view = tui_view_new(&tui_waitgraph_ops, &a->ctx),
+	                                     .weight = 9, .min_rows = 4, .focusable = true };
+	if (a->slots[a->nslots].view == NULL)
+		return TUI_NEXT_NONE;
+	a->focus = a->nslots++;
+	layout(a);
+	clear();
+	/* show the selection's node if it has one */
+	a->slots[a->focus].view->ops->selection_changed(a->slots[a->focus].view);
+	return TUI_NEXT_REDRAW_ALL;
+}
+
+/* D: the timeline's cursor to the moment the deadlock set in. */
+static unsigned
+deadlock_time(struct app *a)
+{
+	const struct gx_deadlock *dl;
+
+	if (!tui_timeline_available(a->ctx.store)) {
+		tui_ctx_message(&a->ctx, "no timeline (the input is not a trace)");
+		return TUI_NEXT_NONE;
+	}
+	dl = gx_wg_deadlock(tui_ctx_waitgraph(&a->ctx));
+	if (dl == NULL || !dl->found || dl->deadlock_ns == GX_TIME_NONE) {
+		tui_ctx_message(&a->ctx, "no deadlock time: nothing is stuck for good");
+		return TUI_NEXT_NONE;
+	}
+	tui_ctx_message(&a->ctx, "time cursor at the deadlock (the last stuck goroutine blocked)");
+	return tui_timeline_set_cursor(&a->ctx, dl->deadlock_ns) | TUI_NEXT_REDRAW_ALL;
+}
+
 /* What the app itself does with a request nobody took. */
 static unsigned
 app_request(struct app *a, enum tui_request req)
 {
 	switch (req) {
+	case TUI_REQ_QUERY:
+	case TUI_REQ_EXPORT:
+	case TUI_REQ_CLOSE: {
+		unsigned next = tui_bar_request(a->bar, req);
+
+		if (next & TUI_NEXT_UNHANDLED)
+			return TUI_NEXT_NONE;
+		handle(a, NULL, next);
+		return TUI_NEXT_NONE;
+	}
+	case TUI_REQ_WAITGRAPH:
+		return toggle_waitgraph(a);
+	case TUI_REQ_DEADLOCK_TIME:
+		return deadlock_time(a);
 	case TUI_REQ_NEXT_PANE:
 		cycle_focus(a, 1);
 		return TUI_NEXT_REDRAW_ALL;
@@ -350,6 +444,17 @@ handle(struct app *a, struct tui_view *from, unsigned next)
 		layout(a);
 		clear();
 	}
+	if (next & TUI_NEXT_FILTER) {
+		for (i = 0; i < a->nslots; i++) {
+			struct tui_view *v = a->slots[i].view;
+
+			if (v->ops->filter_changed != NULL)
+				v->ops->filter_changed(v);
+		}
+		/* the list published its new selection: the others follow */
+		next |= TUI_NEXT_SELECT;
+		from = a->ctx.list;
+	}
 	if (next & TUI_NEXT_SELECT) {
 		for (i = 0; i < a->nslots; i++) {
 			struct tui_view *v = a->slots[i].view;
@@ -420,6 +525,10 @@ key(struct app *a, int ch)
 	if (ch == KEY_RESIZE) {
 		layout(a);
 		clear();
+		return;
+	}
+	if (tui_bar_active(a->bar)) {
+		handle(a, NULL, tui_bar_key(a->bar, ch));
 		return;
 	}
 	if (ch == KEY_MOUSE) {
@@ -517,6 +626,8 @@ gx_tui_run(const struct gx_tui_opts *o, const struct gx_store *s,
 	}
 	a.ctx.store = s;
 	a.ctx.path = o->path;
+	a.ctx.join = o->join;
+	a.ctx.join_path = o->join_path;
 	a.ctx.load_diag = load_diag;
 	a.ctx.ui_diag = tdiag;
 	a.ctx.ascii = o->force_ascii || !locale_is_utf8();
@@ -556,6 +667,12 @@ gx_tui_run(const struct gx_tui_opts *o, const struct gx_store *s,
 
 	a.slots[0] = (struct slot){ .view = tui_view_new(&tui_glist_ops, &a.ctx),
 	                            .weight = 11, .min_rows = 4, .focusable = true };
+	{
+		char *hist = tui_bar_history_path();
+
+		a.bar = tui_bar_new(&a.ctx, hist);
+		free(hist);
+	}
 	a.slots[1] = (struct slot){ .view = tui_view_new(&tui_stack_ops, &a.ctx),
 	                            .weight = 9, .min_rows = 3, .focusable = true };
 	a.nslots = 2;
@@ -574,6 +691,8 @@ gx_tui_run(const struct gx_tui_opts *o, const struct gx_store *s,
 	for (i = 0; i < a.nslots; i++)
 		tui_view_free(a.slots[i].view);
 	tui_view_free(a.overlay);
+	tui_bar_free(a.bar);
+	tui_ctx_free_analysis(&a.ctx);
 	restore_terminal();
 	gx_set_fatal_cleanup(NULL);
 	delscreen(curses_screen);

@@ -41,7 +41,10 @@ static const enum col cycle_grouped[] = { COL_COUNT, COL_STATE, COL_WAIT, COL_FR
 
 struct glist {
 	const struct gx_store *s;  /* borrowed */
-	size_t n;                  /* goroutine records */
+	size_t n;                  /* rows when flat: goroutine records (filtered) */
+	size_t total;              /* goroutine records of the store */
+	const uint32_t *base;      /* the filter's goroutine indexes (ctx->filter.g), or
+	                              NULL for all */
 	uint32_t *order;           /* flat: goroutine indexes in display order */
 	struct gx_groups groups;
 	bool have_groups;
@@ -152,9 +155,9 @@ sort_rows(struct glist *gl)
 	if (n == 0)
 		return;
 	if (!gr && col == COL_ID && !gl->reverse[0]) {
-		/* the store is sorted by id already */
+		/* the store (and so the filter) is sorted by id already */
 		for (i = 0; i < n; i++)
-			dst[i] = (uint32_t)i;
+			dst[i] = gl->base != NULL ? gl->base[i] : (uint32_t)i;
 		return;
 	}
 	if (gr && col == COL_COUNT && !gl->reverse[1]) {
@@ -171,10 +174,13 @@ sort_rows(struct glist *gl)
 			fill_key(gl, &k[i], grp->sample, col);
 			k[i].wait = grp->max_wait_ns;
 			k[i].count = grp->goroutines;
+			k[i].idx = (uint32_t)i;
 		} else {
-			fill_key(gl, &k[i], (uint32_t)i, col);
+			uint32_t gi = gl->base != NULL ? gl->base[i] : (uint32_t)i;
+
+			fill_key(gl, &k[i], gi, col);
+			k[i].idx = gi;
 		}
-		k[i].idx = (uint32_t)i;
 		k[i].rev = gl->reverse[gr];
 	}
 	qsort(k, n, sizeof(*k), key_cmp);
@@ -226,19 +232,20 @@ glist_select(struct tui_view *v)
 	return TUI_NEXT_SELECT | TUI_NEXT_REDRAW;
 }
 
-/* Where goroutine gi is in the current order (O(rows), once per change). */
+/* Where goroutine gi is in the current order (O(rows), once per change),
+ * (size_t)-1 when it is not listed. */
 static size_t
-find_row(struct glist *gl, uint32_t gi)
+find_row_or_none(struct glist *gl, uint32_t gi)
 {
 	size_t i;
 
 	if (gi == GX_NONE32)
-		return 0;
+		return (size_t)-1;
 	if (!gl->grouped) {
 		for (i = 0; i < gl->n; i++)
 			if (gl->order[i] == gi)
 				return i;
-		return 0;
+		return (size_t)-1;
 	}
 	for (i = 0; i < gl->groups.n; i++) {
 		const struct gx_group *grp = &gl->groups.v[gl->gorder[i]];
@@ -248,7 +255,15 @@ find_row(struct glist *gl, uint32_t gi)
 			if (gl->groups.members[grp->first + m] == gi)
 				return i;
 	}
-	return 0;
+	return (size_t)-1;
+}
+
+static size_t
+find_row(struct glist *gl, uint32_t gi)
+{
+	size_t r = find_row_or_none(gl, gi);
+
+	return r == (size_t)-1 ? 0 : r;
 }
 
 static unsigned
@@ -316,8 +331,9 @@ glist_open(struct tui_view *v)
 	struct idset seen = { 0 };
 
 	gl->s = s;
-	v->ctx->list = v;
 	gl->n = gx_store_goroutine_count(s);
+	gl->total = gl->n;
+	v->ctx->list = v;
 	gl->order = xreallocarray(NULL, gl->n, sizeof(*gl->order));
 	gl->sort[0] = COL_ID;
 	gl->sort[1] = COL_COUNT;
@@ -366,29 +382,115 @@ glist_done(struct tui_view *v)
 		gx_groups_free(&gl->groups);
 }
 
+/* Group the rows (all goroutines, or the filter's). */
+static void
+build_groups(struct glist *gl)
+{
+	uint64_t maxg = 1;
+	size_t i;
+
+	gx_group_build(gl->s, gl->base, gl->base != NULL ? gl->n : 0, &gl->groups);
+	gl->have_groups = true;
+	gl->gorder = xreallocarray(NULL, gl->groups.n > 0 ? gl->groups.n : 1, sizeof(*gl->gorder));
+	for (i = 0; i < gl->groups.n; i++)
+		if (gl->groups.v[i].goroutines > maxg)
+			maxg = gl->groups.v[i].goroutines;
+	gl->countw = digits(maxg) + 1;
+	if (gl->countw < 6)
+		gl->countw = 6;  /* "COUNT" and the sort arrow */
+}
+
 static unsigned
 toggle_group(struct tui_view *v)
 {
 	struct glist *gl = v->priv;
 
-	if (!gl->have_groups) {
-		uint64_t maxg = 1;
-		size_t i;
-
-		gx_group_build(gl->s, NULL, 0, &gl->groups);
-		gl->have_groups = true;
-		gl->gorder = xreallocarray(NULL, gl->groups.n, sizeof(*gl->gorder));
-		for (i = 0; i < gl->groups.n; i++)
-			if (gl->groups.v[i].goroutines > maxg)
-				maxg = gl->groups.v[i].goroutines;
-		gl->countw = digits(maxg) + 1;
-		if (gl->countw < 6)
-			gl->countw = 6;  /* "COUNT" and the sort arrow */
-	}
+	if (!gl->have_groups)
+		build_groups(gl);
 	gl->grouped = !gl->grouped;
 	tui_ctx_message(v->ctx, gl->grouped ? "grouped: %zu stacks" : "ungrouped: %zu goroutines",
 	                gl->grouped ? gl->groups.n : gl->n);
 	return resort(v) | TUI_NEXT_RELAYOUT;
+}
+
+/* The query bar applied or cleared a filter: list only its goroutines. */
+static unsigned
+glist_filter_changed(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	const struct tui_filter *f = &v->ctx->filter;
+
+	gl->base = f->active ? f->g : NULL;
+	gl->n = f->active ? f->n : gl->total;
+	free(gl->order);
+	gl->order = xreallocarray(NULL, gl->n > 0 ? gl->n : 1, sizeof(*gl->order));
+	if (gl->have_groups) {
+		gx_groups_free(&gl->groups);
+		free(gl->gorder);
+		gl->gorder = NULL;
+		gl->have_groups = false;
+	}
+	if (gl->grouped)
+		build_groups(gl);
+	gl->sorted[0] = gl->sorted[1] = false;
+	return resort(v);
+}
+
+/* Another pane (the wait graph) selected a goroutine: show its row. */
+static unsigned
+glist_selection_changed(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	uint32_t g = v->ctx->sel.g;
+	size_t row;
+
+	if (g == GX_NONE32 || v->lines == 0)
+		return TUI_NEXT_NONE;
+	row = find_row_or_none(gl, g);
+	if (row == (size_t)-1 || row == v->cur) {
+		if (row == v->cur && gl->grouped)
+			v->ctx->sel.pos = v->cur + 1;
+		return TUI_NEXT_NONE;   /* not listed (filtered out): the stack shows it anyway */
+	}
+	v->cur = row;
+	if (v->cur < v->top || v->cur >= v->top + (size_t)tui_view_body_rows(v))
+		v->top = v->cur > (size_t)tui_view_body_rows(v) / 2 ?
+		         v->cur - (size_t)tui_view_body_rows(v) / 2 : 0;
+	glist_select(v);
+	v->ctx->sel.g = g;      /* grouped: the goroutine asked for, not the group's sample */
+	return TUI_NEXT_REDRAW;
+}
+
+/* Space: mark or unmark the row (grouped: every member), then go down. */
+static unsigned
+toggle_mark(struct tui_view *v)
+{
+	struct glist *gl = v->priv;
+	struct tui_ctx *c = v->ctx;
+	size_t k;
+	bool on;
+
+	if (v->lines == 0)
+		return TUI_NEXT_NONE;
+	if (gl->grouped) {
+		const struct gx_group *grp = &gl->groups.v[gl->gorder[v->cur]];
+
+		on = false;
+		for (k = 0; k < grp->count && grp->first + k < gl->groups.nmembers; k++)
+			if (c->marks == NULL || !c->marks[gl->groups.members[grp->first + k]])
+				on = true;
+		for (k = 0; k < grp->count && grp->first + k < gl->groups.nmembers; k++)
+			tui_ctx_mark(c, gl->groups.members[grp->first + k], on);
+	} else {
+		uint32_t g = gl->order[v->cur];
+
+		on = c->marks == NULL || !c->marks[g];
+		tui_ctx_mark(c, g, on);
+	}
+	tui_ctx_message(c, "%zu marked (e exports them)", c->nmarked);
+	if (v->cur + 1 < v->lines)
+		return tui_view_set_cur(v, v->cur + 1) | TUI_NEXT_REDRAW_ALL;
+	return TUI_NEXT_REDRAW_ALL;
 }
 
 static unsigned
@@ -400,6 +502,8 @@ glist_request(struct tui_view *v, enum tui_request req)
 	switch (req) {
 	case TUI_REQ_GROUP_TOGGLE:
 		return toggle_group(v);
+	case TUI_REQ_MARK:
+		return toggle_mark(v);
 	case TUI_REQ_SORT_NEXT: {
 		const enum col *cy = gr ? cycle_grouped : cycle_flat;
 		size_t n = gr ? GX_ARRAY_SIZE(cycle_grouped) : GX_ARRAY_SIZE(cycle_flat), i;
@@ -441,14 +545,23 @@ glist_title(struct tui_view *v, struct tui_line *l)
 	size_t hl = 0;
 	const char *headline = m != NULL ? gx_store_str(gl->s, m->headline, &hl) : "";
 
+	const struct tui_filter *f = &v->ctx->filter;
+
 	if (gl->grouped)
-		tui_line_printf(l, TUI_ROLE_TITLE, " Goroutines: %zu groups of identical stacks",
-		                gl->groups.n);
-	else
+		tui_line_printf(l, TUI_ROLE_TITLE, " Goroutines: %zu groups of identical stacks%s",
+		                gl->groups.n, f->active ? "," : "");
+	else if (!f->active)
 		tui_line_printf(l, TUI_ROLE_TITLE, " Goroutines: %llu",
 		                (unsigned long long)v->ctx->goroutines);
+	if (f->active)
+		tui_line_printf(l, TUI_ROLE_TITLE, " %s%llu of %llu goroutines", gl->grouped ? "" : "Goroutines: ",
+		                (unsigned long long)f->goroutines, (unsigned long long)v->ctx->goroutines);
 	tui_line_printf(l, TUI_ROLE_TITLE, "  sort: %s %s", cols[gl->sort[gl->grouped]].name,
 	                sorted_desc(gl) ? v->ctx->glyphs->arrow_down : v->ctx->glyphs->arrow_up);
+	if (f->active) {
+		tui_line_lit(l, TUI_ROLE_TITLE, "  filter: ");
+		tui_line_text(l, TUI_ROLE_TITLE, f->query, strlen(f->query));
+	}
 	if (v->ctx->cursor_on) {
 		/* STATE, REASON and WAIT are those at the time cursor */
 		const struct gx_store_meta *tm = gx_store_meta(gl->s);
@@ -496,6 +609,26 @@ glist_header(struct tui_view *v, struct tui_line *l)
 	head(l, gl, v->ctx, COL_FRAME, "TOP USER FRAME", 0, TUI_ALIGN_LEFT);
 }
 
+static const char *
+mark_of(const struct tui_view *v, size_t lineno)
+{
+	const struct glist *gl = v->priv;
+	const struct tui_ctx *c = v->ctx;
+	size_t k, on = 0;
+
+	if (c->nmarked == 0 || c->marks == NULL)
+		return " ";
+	if (!gl->grouped)
+		return c->marks[gl->order[lineno]] ? "*" : " ";
+	{
+		const struct gx_group *grp = &gl->groups.v[gl->gorder[lineno]];
+
+		for (k = 0; k < grp->count && grp->first + k < gl->groups.nmembers; k++)
+			on += c->marks[gl->groups.members[grp->first + k]] != 0;
+		return on == 0 ? " " : on == k ? "*" : "+";
+	}
+}
+
 static void
 glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 {
@@ -511,7 +644,8 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	const char *str;
 	char num[32];
 
-	tui_line_lit(l, TUI_ROLE_DEFAULT, " ");
+	/* the mark column: * marked (grouped: every member), + some members */
+	tui_line_lit(l, TUI_ROLE_KEY, mark_of(v, lineno));
 	if (gl->grouped) {
 		const struct gx_group *grp = &gl->groups.v[gl->gorder[lineno]];
 
@@ -583,5 +717,7 @@ const struct tui_view_ops tui_glist_ops = {
 	.draw_line = glist_draw_line,
 	.request = glist_request,
 	.select = glist_select,
+	.selection_changed = glist_selection_changed,
+	.filter_changed = glist_filter_changed,
 	.done = glist_done,
 };

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gotrex/tui_bar.h"
 #include "gotrex/tui_keys.h"
 #include "gotrex/tui_view.h"
 
@@ -14,7 +15,7 @@ struct helpline {
 };
 
 struct help {
-	struct helpline lines[64];
+	struct helpline lines[128];
 	size_t n;
 };
 
@@ -45,7 +46,8 @@ help_open(struct tui_view *v)
 	}
 	push(h, NULL, NULL);
 	push(h, "Mouse", NULL);
-	v->lines = h->n + 2;
+	/* then a blank line and the query bar's rows (tui_query_help) */
+	v->lines = h->n + 3 + tui_query_help_count;
 	return 0;
 }
 
@@ -57,6 +59,7 @@ help_title(struct tui_view *v, struct tui_line *l)
 }
 
 #define KEYS_W 24
+#define QKEYS_W 32   /* the query rows: examples are long */
 
 static void
 help_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
@@ -66,6 +69,26 @@ help_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	char buf[32], keys[96];
 	size_t k;
 
+	if (lineno >= h->n + 3) {
+		const struct tui_help_row *r = &tui_query_help[lineno - h->n - 3];
+
+		if (r->section != NULL) {
+			tui_line_lit(l, TUI_ROLE_HEADER, " ");
+			tui_line_lit(l, TUI_ROLE_HEADER, r->section);
+		} else if (r->key != NULL) {
+			int start;
+
+			tui_line_lit(l, TUI_ROLE_DEFAULT, "  ");
+			start = l->col;
+			tui_line_lit(l, TUI_ROLE_KEY, r->key);
+			tui_line_pad(l, TUI_ROLE_DEFAULT, l->col + 2 > start + QKEYS_W ?
+			                                  l->col + 2 : start + QKEYS_W);
+			tui_line_lit(l, TUI_ROLE_DEFAULT, r->text);
+		}
+		return;
+	}
+	if (lineno == h->n + 2)
+		return;
 	if (lineno >= h->n) {
 		/* the two lines after the "Mouse" heading */
 		tui_line_lit(l, TUI_ROLE_DEFAULT, "  ");
