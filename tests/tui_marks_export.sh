@@ -86,6 +86,13 @@ tmux_keys = g Space =
 tmux_wait "ungrouped: 27 goroutines"
 tmux_keys / i n : s t u c k Enter
 tmux_wait "20 of 27 goroutines match"
+# a filter that lists nothing: nothing to export
+tmux_keys / C-u i d : 9 9 9 Enter
+tmux_wait "0 of 27 goroutines match"
+tmux_keys e Enter
+tmux_wait "nothing to export: the filter lists no goroutine"
+tmux_keys Escape / C-u i n : s t u c k Enter
+tmux_wait "20 of 27 goroutines match"
 tmux_keys e C-u l i s t e d . j s o n
 tmux_wait "export listed 20 goroutines to: listed.json"
 tmux_keys Enter

@@ -564,6 +564,18 @@ export_enter(struct tui_bar *b)
 		b->error = xstrdup("no file name");
 		return TUI_NEXT_REDRAW_ALL;
 	}
+	{
+		size_t n;
+		const char *what;
+		uint32_t *v = export_set(b->c, &n, &what);
+
+		free(v);
+		if (n == 0) {
+			free(b->error);
+			b->error = xstrdup("nothing to export: the filter lists no goroutine");
+			return TUI_NEXT_RELAYOUT | TUI_NEXT_REDRAW_ALL;
+		}
+	}
 	if (lstat(b->text, &st) == 0) {
 		free(b->error);
 		b->error = NULL;
