@@ -31,11 +31,11 @@
 # Usage:
 #   tests/bench_trace.sh --gotrex /path/to/gotrex [-r RUNS] [--trace FILE]
 #       [--goroutines N] [--seconds S] [--pingpong PAIRS] [--mb MB]
-#       [--no-big] [--no-samples] [--no-server] [--keep]
+#       [--no-big] [--no-samples] [--no-server] [--no-go] [--keep]
 #
 # --trace measures FILE instead of generating one; --no-big skips the big
 # trace, --no-samples the committed ones, --no-server `go tool trace`'s web
-# server. The generator runs as
+# server, --no-go every Go reference (gotrex's own figures only). The generator runs as
 #   generator -goroutines N -pingpong PAIRS -pingevery 0 -seconds S -trace F
 # (defaults 1000, 64, 3), and again with a longer S (up to 3 more times)
 # while the trace is under 60% of --mb MB (default 200): how many bytes a
@@ -56,6 +56,7 @@ big=
 do_big=1
 do_samples=1
 do_server=1
+do_go=1
 keep=0
 ngor=1000
 secs=3
@@ -84,6 +85,7 @@ while [ $# -gt 0 ]; do
 	--no-big) do_big=0; shift ;;
 	--no-samples) do_samples=0; shift ;;
 	--no-server) do_server=0; shift ;;
+	--no-go) do_go=0; do_server=0; shift ;;
 	--keep) keep=1; shift ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
@@ -126,17 +128,19 @@ now_ns() {
 
 # ---- the reference programs ------------------------------------------
 
-echo "building the Go reference reader (golang.org/x/exp/trace $xexp) ..."
-mkdir -p "$tmp/readall"
-cp "$here/bench/trace_readall.go" "$tmp/readall/main.go"
-(
-	cd "$tmp/readall" &&
-	go mod init gotrex-bench-readall >/dev/null 2>&1 &&
-	go get "golang.org/x/exp@$xexp" >/dev/null 2>&1 &&
-	go build -o "$tmp/trace_readall" .
-) || die "cannot build tests/bench/trace_readall.go"
-gotool_trace=$(go tool -n trace) || die "cannot find go tool trace"
-[ -x "$gotool_trace" ] || die "go tool -n trace gave '$gotool_trace', not an executable"
+if [ "$do_go" = 1 ]; then
+	echo "building the Go reference reader (golang.org/x/exp/trace $xexp) ..."
+	mkdir -p "$tmp/readall"
+	cp "$here/bench/trace_readall.go" "$tmp/readall/main.go"
+	(
+		cd "$tmp/readall" &&
+		go mod init gotrex-bench-readall >/dev/null 2>&1 &&
+		go get "golang.org/x/exp@$xexp" >/dev/null 2>&1 &&
+		go build -o "$tmp/trace_readall" .
+	) || die "cannot build tests/bench/trace_readall.go"
+	gotool_trace=$(go tool -n trace) || die "cannot find go tool trace"
+	[ -x "$gotool_trace" ] || die "go tool -n trace gave '$gotool_trace', not an executable"
+fi
 
 # ---- the files -------------------------------------------------------
 
@@ -263,7 +267,7 @@ server_ready() {
 }
 
 # Warm up: the first `go tool` run may link the tool; the page cache.
-"$gotool_trace" -d=parsed "$(tail -n 1 "$tmp/files")" > /dev/null 2>&1
+[ "$do_go" = 1 ] && "$gotool_trace" -d=parsed "$(tail -n 1 "$tmp/files")" > /dev/null 2>&1
 
 : > "$tmp/rows"
 while read -r f; do
@@ -290,11 +294,17 @@ while read -r f; do
 		timed gx-reopen env XDG_CACHE_HOME="$tmp/cache" "$gotrex" index "$f"
 		grep -q 'reused$' "$tmp/out.one" || die "gotrex index did not reuse the index: $(cat "$tmp/out.one")"
 		echo "tui $(tui_first_screen "$f" "$tmp/cache") $(cat "$tmp/tui.rss")" >> "$tmp/times"
-		timed go-readall "$tmp/trace_readall" "$f"
-		goev=$(cat "$tmp/out.one")
-		# slow (it prints every event): one run; it fails on a truncated
-		# trace (after reading what it can)
-		[ "$i" = 1 ] && may_fail=1 timed go-parsed "$gotool_trace" -d=parsed "$f"
+		if [ "$do_go" = 1 ]; then
+			timed go-readall "$tmp/trace_readall" "$f"
+			goev=$(cat "$tmp/out.one")
+			# slow (it prints every event): one run; it fails on a
+			# truncated trace (after reading what it can)
+			[ "$i" = 1 ] && may_fail=1 timed go-parsed "$gotool_trace" -d=parsed "$f"
+		else
+			goev=$gxev
+			echo "go-readall 0 0 0" >> "$tmp/times"
+			echo "go-parsed 0 0 0" >> "$tmp/times"
+		fi
 	done
 	idx=$(find "$tmp/cache" -name '*.gxi' -exec wc -c {} + | awk '{ s += $1 } END { print s + 0 }')
 	if [ "$goev" != "$gxev" ]; then
@@ -356,7 +366,10 @@ BEGIN {
 		cpu = sprintf("%16s", "(< 20 ms)")
 	lim = 64 + 4 * $3 / 1048576; mem = $7 / 1024
 	ro = $9 * 1000; tui = $10 / 1000
-	printf "%-28s %9.2fx %s %s %10.1f (%6.1f) %s %8.1f %s %8.1f %s\n", $1,
-		sw, verdict(sw >= 10), cpu, mem, lim, verdict(mem <= lim),
+	speed = sprintf("%9.2fx %s", sw, verdict(sw >= 10))
+	if ($12 == 0)
+		speed = cpu = sprintf("%16s", "(no Go run)")
+	printf "%-28s %s %s %10.1f (%6.1f) %s %8.1f %s %8.1f %s\n", $1,
+		speed, cpu, mem, lim, verdict(mem <= lim),
 		ro, verdict(ro <= 100), tui, verdict(tui <= 100)
 }' "$tmp/rows"
