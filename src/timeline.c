@@ -11,7 +11,7 @@
 
 /* Spans between two summary rows, at least; a goroutine with no more spans
  * than this needs no summary. */
-#define DEFAULT_INTERVAL 32
+#define DEFAULT_INTERVAL 16
 /* Summary rows of one goroutine, at most: a longer history gets a wider
  * interval, so one summary stays under 1 MiB. */
 #define MAX_ROWS 16384
@@ -301,6 +301,66 @@ at(int64_t t0, size_t i, int64_t step)
 	return r;
 }
 
+/* F(t) at increasing t along a row: the span index moves forward by a
+ * galloping search from where it was, and the full-span sums are carried
+ * over (or taken from the summary when the jump is long), so a cell costs
+ * O(log of the spans it covers) plus at most one summary interval. */
+struct walker {
+	const struct gx_span_rec *sp;
+	size_t n;
+	const struct summary *sm;  /* NULL: few spans */
+	size_t u;                  /* spans starting at or before the last t */
+	uint64_t base[NST];        /* full durations of spans [0, max(u, 1) - 1) */
+};
+
+static size_t
+gallop(const struct gx_span_rec *sp, size_t n, size_t from, int64_t t)
+{
+	size_t lo = from, step = 1, hi;
+
+	while (lo < n && step <= n - lo && sp[lo + step - 1].start_ns <= t) {
+		lo += step;
+		step *= 2;
+	}
+	hi = step <= n - lo ? lo + step : n;
+	/* the answer is in [lo, hi]: spans before lo start at or before t */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sp[mid].start_ns <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+walk_to(struct walker *w, int64_t t, uint64_t out[NST])
+{
+	const struct gx_span_rec *sp = w->sp;
+	size_t u = gallop(sp, w->n, w->u, t), from = w->u > 0 ? w->u - 1 : 0, to, i;
+
+	if (u == 0) {
+		memset(out, 0, NST * sizeof(uint64_t));
+		return;
+	}
+	to = u - 1;  /* the span at t */
+	if (w->sm != NULL && to - from > w->sm->interval) {
+		size_t row = to / w->sm->interval;
+
+		if (row < w->sm->rows) {
+			memcpy(w->base, &w->sm->cum[row * NST], sizeof(w->base));
+			from = row * w->sm->interval;
+		}
+	}
+	for (i = from; i < to; i++)
+		w->base[st(&sp[i])] += len(sp[i].start_ns, sp[i].end_ns);
+	w->u = u;
+	memcpy(out, w->base, NST * sizeof(uint64_t));
+	out[st(&sp[to])] += len(sp[to].start_ns, sp[to].end_ns < t ? sp[to].end_ns : t);
+}
+
 void
 gx_timeline_row(struct gx_timeline *tl, size_t g, int64_t t0, int64_t cell_ns, size_t ncells,
                 uint8_t *cells)
@@ -310,12 +370,17 @@ gx_timeline_row(struct gx_timeline *tl, size_t g, int64_t t0, int64_t cell_ns, s
 	uint64_t prev[NST], next[NST], h[NST];
 	int64_t first, last;
 	bool have_prev = false;
+	struct walker w;
 
 	if (cell_ns < 1)
 		cell_ns = 1;
 	memset(cells, GX_TL_EMPTY, ncells);
 	if (n == 0 || ncells == 0)
 		return;
+	memset(&w, 0, sizeof(w));
+	w.sp = sp;
+	w.n = n;
+	w.sm = summary(tl, g, sp, n);
 	/* cells wholly before the first span or after the last are empty */
 	first = sp[0].start_ns;
 	last = sp[n - 1].end_ns;
@@ -328,8 +393,8 @@ gx_timeline_row(struct gx_timeline *tl, size_t g, int64_t t0, int64_t cell_ns, s
 			continue;
 		/* cells are contiguous: F(a) is the previous cell's F(b) */
 		if (!have_prev)
-			cum_at(tl, g, sp, n, a, prev);
-		cum_at(tl, g, sp, n, b, next);
+			walk_to(&w, a, prev);
+		walk_to(&w, b, next);
 		for (s = 0; s < NST; s++)
 			h[s] = next[s] > prev[s] ? next[s] - prev[s] : 0;
 		cells[i] = gx_timeline_dominant(h);
