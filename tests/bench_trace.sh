@@ -17,7 +17,8 @@
 #     module proxy), and `go tool trace -d=parsed FILE >/dev/null`;
 #   - `go tool trace -http=127.0.0.1:0 FILE` until it says its web server
 #     is listening (loopback only; BROWSER=true so no browser is started),
-#     with its peak RSS at that moment; then it is killed;
+#     with its peak RSS at that moment; then it is killed (on a 200 MB
+#     trace it needs about 10 GiB: --no-server on a small machine);
 #   - the largest generation of the trace (`gotrex events --stats --count`).
 # Then, per file, the targets of the Go 1.22+ traces issue, PASS or MISS:
 #   speed   cold index >= 10x faster than the Go parser (trace_readall),
@@ -257,6 +258,8 @@ server_ready() {
 			echo -1
 			return
 		fi
+		# it takes seconds to minutes: poll gently, leave it the CPU
+		sleep 0.02
 	done
 	t1=$(now_ns)
 	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$srvpid/status" > "$tmp/srv.rss" 2>/dev/null
