@@ -104,18 +104,6 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decimal digits at s[*i..n): at least one. Saturates at UINT64_MAX and
  * sets *ovf. */
 static bool
@@ -161,7 +149,7 @@ all_hex0x(const char *s, size_t n, uint64_t *v)
 	if (n < 3 || s[0] != '0' || s[1] != 'x')
 		return false;
 	for (i = 2; i < n; i++) {
-		int h = hexval(s[i]);
+		int h = gx_hexval(s[i]);
 
 		if (h < 0)
 			return false;
@@ -564,7 +552,7 @@ is_diagnostic(const char *c, size_t n)
 	    STARTS(c, n, "panic during panic") || STARTS(c, n, "stack trace unavailable"))
 		return true;
 	/* hex dump: "000000c000051f58:  ..." */
-	while (i < n && hexval(c[i]) >= 0)
+	while (i < n && gx_hexval(c[i]) >= 0)
 		i++;
 	return i >= 8 && i < n && c[i] == ':';
 }

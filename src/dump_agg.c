@@ -42,18 +42,6 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 starts(const char *s, size_t n, const char *lit)
 {
@@ -106,12 +94,12 @@ scan_hex(const char *s, size_t n, size_t *i, uint64_t *v, bool *ovf)
 	uint64_t x = 0;
 
 	if (j + 2 >= n || s[j] != '0' || (s[j + 1] != 'x' && s[j + 1] != 'X') ||
-	    hexval(s[j + 2]) < 0)
+	    gx_hexval(s[j + 2]) < 0)
 		return false;
-	for (j += 2; j < n && hexval(s[j]) >= 0; j++) {
+	for (j += 2; j < n && gx_hexval(s[j]) >= 0; j++) {
 		if (x >> 60)
 			*ovf = true;
-		x = (x << 4) | (uint64_t)hexval(s[j]);
+		x = (x << 4) | (uint64_t)gx_hexval(s[j]);
 	}
 	*i = j;
 	*v = x;

@@ -39,18 +39,6 @@ put_utf8(struct gx_buf *b, uint32_t c)
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One label token at s[*i]: a Go-quoted string or a bare word ending at
  * one of the stop characters. */
 static void
@@ -84,8 +72,8 @@ label_token(const char *s, size_t n, size_t *i, const char *stop, struct gx_buf 
 				size_t k, digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
 				uint32_t v = 0;
 
-				for (k = 0; k < digits && j < n && hexval(s[j]) >= 0; k++, j++)
-					v = (v << 4) | (uint32_t)hexval(s[j]);
+				for (k = 0; k < digits && j < n && gx_hexval(s[j]) >= 0; k++, j++)
+					v = (v << 4) | (uint32_t)gx_hexval(s[j]);
 				if (c == 'x')
 					gx_buf_putc(b, (char)v);
 				else

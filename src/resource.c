@@ -23,6 +23,7 @@
 
 #include "gotrex/gofunc.h"
 #include "gotrex/store.h"
+#include "gotrex/util.h"
 #include "gotrex/waitgraph.h"
 #include "waitgraph_impl.h"
 
@@ -100,18 +101,6 @@ gx_wg_res_kind(enum gx_wait_kind k)
 /* ------------------------------------------------------------------ */
 /* Argument lists */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t
 gx_args_parse(const char *s, size_t n, struct gx_arg *out, size_t max)
 {
@@ -144,7 +133,7 @@ gx_args_parse(const char *s, size_t n, struct gx_arg *out, size_t max)
 			bool overflow = false;
 			int h;
 
-			while (j < n && (h = hexval(s[j])) >= 0) {
+			while (j < n && (h = gx_hexval(s[j])) >= 0) {
 				if (v >> 60)
 					overflow = true;
 				v = (v << 4) | (uint64_t)h;

@@ -207,17 +207,6 @@ gx_strength_name(enum gx_strength s)
 /* ------------------------------------------------------------------ */
 /* Small helpers */
 
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static int
 cmp_post(const void *a, const void *b)
 {
@@ -312,7 +301,7 @@ static uint32_t
 res_lookup(struct build *b, uint8_t kind, uint64_t addr, bool create)
 {
 	struct gx_waitgraph *w = b->w;
-	size_t mask = b->rhash_cap - 1, i = mix64(addr * 31 + kind) & mask;
+	size_t mask = b->rhash_cap - 1, i = gx_mix64(addr * 31 + kind) & mask;
 
 	while (b->rhash[i] != GX_NONE32) {
 		const struct gx_wg_resource *r = &w->res[b->rhash[i]];
@@ -656,9 +645,9 @@ site_key(const struct gx_store *s, gx_stack st, gx_str reason)
 		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
 
 		if (gx_wg_user_frame(s, f))
-			return mix64(((uint64_t)f->func << 32 | f->line) ^ mix64(reason + 1));
+			return gx_mix64(((uint64_t)f->func << 32 | f->line) ^ gx_mix64(reason + 1));
 	}
-	return mix64(mix64(reason + 1) ^ st);
+	return gx_mix64(gx_mix64(reason + 1) ^ st);
 }
 
 /* Where a stack is, for pairing a waker with the waiters it woke: the
@@ -672,7 +661,7 @@ loc_key(const struct gx_store *s, gx_stack st)
 		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
 
 		if (gx_wg_user_frame(s, f))
-			return mix64((uint64_t)f->func << 32 | f->line) | 1;
+			return gx_mix64((uint64_t)f->func << 32 | f->line) | 1;
 	}
 	return 0;
 }

@@ -50,8 +50,16 @@ void gx_buf_reset(struct gx_buf *b);
 char *gx_buf_take(struct gx_buf *b);
 void gx_buf_free(struct gx_buf *b);
 
-/* 64-bit FNV-1a, for interning and cache keys (not for security). */
+/* 64-bit FNV-1a (not for security). Fingerprints and cache keys are made
+ * with it, so it must never change. */
 uint64_t gx_hash64(const void *p, size_t n, uint64_t seed);
 #define GX_HASH_SEED 0xcbf29ce484222325ULL
+
+/* Spread the bits of a 64-bit value (the murmur3 finaliser), for hash
+ * tables keyed by ids or by combined hashes. */
+uint64_t gx_mix64(uint64_t h);
+
+/* The value of a hexadecimal digit, or -1. */
+int gx_hexval(char c);
 
 #endif
