@@ -30,20 +30,9 @@
 #define KEY_FLAGS (GX_FRAME_ELIDED | GX_FRAME_CREATED_BY)
 
 static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t
 stack_hash(const struct gx_store *s, gx_stack st, size_t depth)
 {
-	uint64_t h = mix64(depth + 0x9e3779b97f4a7c15ULL);
+	uint64_t h = gx_mix64(depth + 0x9e3779b97f4a7c15ULL);
 	size_t i;
 
 	for (i = 0; i < depth; i++) {
@@ -54,7 +43,7 @@ stack_hash(const struct gx_store *s, gx_stack st, size_t depth)
 			continue;
 		a = ((uint64_t)f->func << 32) | f->file;
 		b = ((uint64_t)f->line << 32) | (f->flags & KEY_FLAGS);
-		h = mix64(h ^ a) * 31 + mix64(b ^ (h >> 7));
+		h = gx_mix64(h ^ a) * 31 + gx_mix64(b ^ (h >> 7));
 	}
 	return h;
 }
@@ -170,8 +159,8 @@ struct group_slot {
 static uint64_t
 gkey_hash(const struct gkey *k)
 {
-	return mix64(((uint64_t)k->stack << 32 | k->create) ^
-	             mix64(((uint64_t)k->reason << 16) | ((uint64_t)k->leaked << 8) | k->state));
+	return gx_mix64(((uint64_t)k->stack << 32 | k->create) ^
+	             gx_mix64(((uint64_t)k->reason << 16) | ((uint64_t)k->leaked << 8) | k->state));
 }
 
 static bool
