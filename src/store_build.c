@@ -1147,6 +1147,13 @@ wr_put(struct writer *w, const void *p, size_t n)
 	const unsigned char *s = p;
 
 	w->pos += n;
+	if (n >= SPILL_BLOCK) {
+		/* big tables (the strings, a chunk of spans) go out as they are */
+		wr_flush(w);
+		if (w->err == 0 && !write_all(w->fd, s, n))
+			w->err = errno != 0 ? errno : EIO;
+		return;
+	}
 	while (n > 0) {
 		size_t k = SPILL_BLOCK - w->n;
 
