@@ -6,8 +6,9 @@
  * Loads TRACE (through the index cache), takes the ROWS goroutines with
  * the most spans (the worst rows a screen can have), and times the cell
  * computation of whole screens of COLS columns as the timeline pane does
- * it: the first screen at "fit" (summaries built there), then FRAMES pans
- * by a quarter of the width at several zoom levels; and, for scale, one
+ * it: the first screen at "fit" (summaries built there), then FRAMES
+ * redraws at several zoom levels, panning by a quarter of the width (at
+ * x1, the fit, there is nothing to pan: the same screen again); for scale, one
  * walk over every span of those rows (what drawing without summaries
  * would cost per screen at least). Times are CPU-bound wall clock. */
 #include "config.h"
@@ -123,8 +124,9 @@ main(int argc, char **argv)
 			sum += e;
 			if (e > worst)
 				worst = e;
-			/* pan right; wrap around at the end */
-			t0 = t0 + stepns < m->end_ns ? t0 + stepns : m->start_ns;
+			/* pan right as the pane does (the window stays inside the
+			 * trace); back to the start at the end */
+			t0 = t0 + stepns + cell * (int64_t)cols <= m->end_ns ? t0 + stepns : m->start_ns;
 		}
 		printf("zoom x%-6lld (%lld ns/col): %zu pans, %.3f ms per screen (worst %.3f ms)\n",
 		       (long long)zooms[i], (long long)cell, frames, sum / (double)frames, worst);
