@@ -13,6 +13,7 @@ cp "$trace" "$GX_TMP/abba.trace"
 cd "$GX_TMP" || fail "cd"
 # wide enough for the step messages next to the status facts
 TMUX_COLS=160
+tmux_env XDG_STATE_HOME="$GX_TMP/state"
 
 tmux_start abba.trace
 tmux_wait "cursor 0.202477 s"
@@ -76,4 +77,12 @@ tmux_wait "G24 running → waiting"
 tmux_keys N
 tmux_wait "G24 runnable → running at 0.021449 s, woken outside any goroutine at 0.021405 s"
 tmux_expect timeline-timer
+# A query with a time window: the timeline shows the window, the cursor at
+# its end. events: G1 Runnable->Running at 1294037920896 (+21412928 ns),
+# Running->Waiting "sleep" at 1294037931584 (+21423616): at 6411 ns a
+# column from +21000000, running fills most of columns 64 and 65 (G1's
+# row is scrolled off here; rows 20-27 wait all along).
+tmux_keys / 0 . 0 2 1 s . . 0 . 0 2 2 s Enter
+tmux_wait "cursor 0.022000 s"
+tmux_expect timeline-window
 tmux_quit

@@ -596,6 +596,30 @@ tl_request(struct tui_view *v, enum tui_request req)
 	}
 }
 
+/* A query with a time window ("the last 10 ms before the deadlock"):
+ * show the window, the cursor at its end (where the query judged the
+ * goroutines). */
+static unsigned
+tl_filter_changed(struct tui_view *v)
+{
+	struct tl *t = v->priv;
+	const struct tui_filter *f = &v->ctx->filter;
+	int64_t a, z;
+
+	if (!f->active || !f->has_window || f->end_ns <= f->start_ns)
+		return TUI_NEXT_NONE;
+	a = f->start_ns > t->start ? f->start_ns : t->start;
+	z = f->end_ns < t->end ? f->end_ns : t->end;
+	if (z <= a)
+		return TUI_NEXT_NONE;
+	t->cell = (z - a) / t->cols + 1;
+	t->t0 = a;
+	t->need_fit = false;
+	clamp_window(t);
+	t->seen_cursor = z;  /* in view: no re-centring */
+	return tui_timeline_set_cursor(v->ctx, z);
+}
+
 /* ------------------------------------------------------------------ */
 
 static int
@@ -648,5 +672,6 @@ const struct tui_view_ops tui_timeline_ops = {
 	.draw_header = tl_header,
 	.draw_line = tl_draw_line,
 	.request = tl_request,
+	.filter_changed = tl_filter_changed,
 	.done = tl_done,
 };
