@@ -54,6 +54,8 @@ struct glist {
 	bool reverse[2];
 	bool sorted[2];            /* the order of that mode is up to date */
 	int idw, countw, reasonw;
+	const struct tui_ctx *ctx; /* borrowed: the time cursor (timeline) */
+	int64_t sorted_at;         /* flat: the cursor instant the order was sorted at */
 };
 
 /* One row's sort key; built for all rows once per sort. */
@@ -140,6 +142,16 @@ fill_key(struct glist *gl, struct key *k, uint32_t gi, enum col col)
 	k->id = g->id;
 	k->state = g->state;
 	k->col = col;
+	if (!gl->grouped && gl->ctx->cursor_on && col != COL_ID) {
+		/* as the rows show it: at the time cursor */
+		struct tui_gstate gs;
+
+		tui_goroutine_state(gl->ctx, gi, &gs);
+		k->reason = gx_store_str(gl->s, gs.reason, NULL);
+		k->func = col == COL_FRAME ? top_func(gl->s, gs.stack) : "";
+		k->wait = gs.wait_ns;
+		k->state = gs.state;
+	}
 }
 
 /* Sort the current mode's rows; O(n log n), once per change. */
@@ -152,6 +164,8 @@ sort_rows(struct glist *gl)
 	enum col col = gl->sort[gr];
 	struct key *k;
 
+	if (!gr)
+		gl->sorted_at = gl->ctx->cursor_on ? gl->ctx->cursor_ns : INT64_MIN;
 	if (n == 0)
 		return;
 	if (!gr && col == COL_ID && !gl->reverse[0]) {
@@ -331,6 +345,7 @@ glist_open(struct tui_view *v)
 	struct idset seen = { 0 };
 
 	gl->s = s;
+	gl->ctx = v->ctx;
 	gl->n = gx_store_goroutine_count(s);
 	gl->total = gl->n;
 	v->ctx->list = v;
@@ -446,6 +461,12 @@ glist_selection_changed(struct tui_view *v)
 
 	if (g == GX_NONE32 || v->lines == 0)
 		return TUI_NEXT_NONE;
+	if (!gl->grouped && gl->sort[0] != COL_ID && v->ctx->cursor_on &&
+	    gl->sorted_at != v->ctx->cursor_ns) {
+		/* the time cursor moved: states and waits changed, so did the order */
+		sort_rows(gl);
+		gl->sorted[0] = true;
+	}
 	row = find_row_or_none(gl, g);
 	if (row == (size_t)-1 || row == v->cur) {
 		if (row == v->cur && gl->grouped)
