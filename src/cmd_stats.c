@@ -882,6 +882,123 @@ has_query(const struct stats_ctx *c)
 	return c->query != NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* Traces: the time the trace covers, the state transitions of its
+ * goroutines, and the events of gotrex's model by kind (`gotrex events`
+ * lists Go's own events one by one). */
+
+static bool
+has_timeline(const struct stats_ctx *c)
+{
+	return c->meta->format == GX_FMT_TRACE_V2 || c->meta->format == GX_FMT_TRACE_V1;
+}
+
+static const char *const event_kind_names[GX_EV_KIND_COUNT] = {
+	[GX_EV_NONE] = "none",
+	[GX_EV_UNBLOCK] = "unblock",
+	[GX_EV_CREATE] = "create",
+	[GX_EV_LOG] = "log",
+	[GX_EV_REGION_BEGIN] = "region begin",
+	[GX_EV_REGION_END] = "region end",
+	[GX_EV_TASK_BEGIN] = "task begin",
+	[GX_EV_TASK_END] = "task end",
+	[GX_EV_GC_BEGIN] = "GC begin",
+	[GX_EV_GC_END] = "GC end",
+	[GX_EV_STW_BEGIN] = "stop-the-world begin",
+	[GX_EV_STW_END] = "stop-the-world end",
+};
+
+struct trace_counts {
+	uint64_t into[GX_G_STATE_COUNT]; /* transitions into each state */
+	uint64_t events[GX_EV_KIND_COUNT];
+	uint64_t other_events;           /* kinds this gotrex does not know */
+	uint64_t pspans;
+};
+
+/* A transition is a span that follows another span of the same goroutine:
+ * the first span only says where the goroutine was when the trace began. */
+static void
+count_trace(const struct stats_ctx *c, struct trace_counts *t)
+{
+	size_t g, i, n;
+	const struct gx_event_rec *ev;
+
+	memset(t, 0, sizeof(*t));
+	for (g = 0; g < gx_store_goroutine_count(c->s); g++) {
+		const struct gx_span_rec *sp = gx_store_spans(c->s, g, &n);
+
+		for (i = 1; i < n; i++)
+			if (sp[i].state < GX_G_STATE_COUNT)
+				t->into[sp[i].state]++;
+	}
+	ev = gx_store_events(c->s, &n);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind < GX_EV_KIND_COUNT)
+			t->events[ev[i].kind]++;
+		else
+			t->other_events++;
+	}
+	gx_store_pspans(c->s, &t->pspans);
+}
+
+static void
+timeline_text(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct trace_counts t;
+	size_t i;
+
+	count_trace(c, &t);
+	gx_buf_puts(out, "\ntime span: ");
+	gx_text_duration(out, c->meta->end_ns - c->meta->start_ns, c->ascii);
+	gx_buf_puts(out, " (");
+	gx_text_timestamp(out, c->meta->start_ns);
+	gx_buf_puts(out, " to ");
+	gx_text_timestamp(out, c->meta->end_ns);
+	gx_buf_puts(out, " from the first event)\n");
+	gx_buf_puts(out, "\nstate transitions, by the state entered:\n");
+	for (i = 0; i < GX_G_STATE_COUNT; i++)
+		if (t.into[i] > 0)
+			gx_buf_printf(out, "%10" PRIu64 "  %s\n", t.into[i], state_name((uint8_t)i));
+	gx_buf_puts(out, "\nevents by kind:\n");
+	for (i = 1; i < GX_EV_KIND_COUNT; i++)
+		if (t.events[i] > 0)
+			gx_buf_printf(out, "%10" PRIu64 "  %s\n", t.events[i], event_kind_names[i]);
+	if (t.other_events > 0)
+		gx_buf_printf(out, "%10" PRIu64 "  other\n", t.other_events);
+	gx_buf_printf(out, "%10" PRIu64 "  processor spans\n", (uint64_t)t.pspans);
+}
+
+static void
+timeline_json(struct stats_ctx *c, struct gx_buf *out)
+{
+	struct trace_counts t;
+	size_t i;
+	int k = 0;
+
+	count_trace(c, &t);
+	gx_buf_printf(out, ",\n  \"start_ns\": %" PRId64 ",\n  \"end_ns\": %" PRId64
+	              ",\n  \"transitions\": {", c->meta->start_ns, c->meta->end_ns);
+	for (i = 0; i < GX_G_STATE_COUNT; i++) {
+		if (t.into[i] == 0)
+			continue;
+		gx_buf_puts(out, k++ ? ", " : "");
+		put_json_cstr(out, state_name((uint8_t)i));
+		gx_buf_printf(out, ": %" PRIu64, t.into[i]);
+	}
+	gx_buf_puts(out, "},\n  \"events_by_kind\": {");
+	k = 0;
+	for (i = 1; i < GX_EV_KIND_COUNT; i++) {
+		if (t.events[i] == 0)
+			continue;
+		gx_buf_puts(out, k++ ? ", " : "");
+		put_json_cstr(out, event_kind_names[i]);
+		gx_buf_printf(out, ": %" PRIu64, t.events[i]);
+	}
+	if (t.other_events > 0)
+		gx_buf_printf(out, "%s\"other\": %" PRIu64, k ? ", " : "", t.other_events);
+	gx_buf_printf(out, "},\n  \"processor_spans\": %" PRIu64, (uint64_t)t.pspans);
+}
+
 static const struct stats_section sections[] = {
 	{ .name = "summary", .text = summary_text, .json = summary_json },
 	{ .name = "profile", .applies = is_profile, .text = profile_text, .json = profile_json },
@@ -894,6 +1011,7 @@ static const struct stats_section sections[] = {
 	{ .name = "contention", .applies = is_contention, .text = contention_text,
 	  .json = contention_json },
 	/* Sections about one format go here, with .applies set. */
+	{ .name = "timeline", .applies = has_timeline, .text = timeline_text, .json = timeline_json },
 	{ .name = "warnings", .text = warnings_text, .json = warnings_json },
 };
 
