@@ -130,6 +130,17 @@ top_func(const struct gx_store *s, gx_stack st)
 	return f != NULL ? gx_store_str(s, f->func, NULL) : "";
 }
 
+/* A mutex or block profile: its records are stacks with contentions and
+ * a delay, not goroutines; the WAIT column shows the delay then. */
+static bool
+is_contention(const struct gx_store *s)
+{
+	const struct gx_store_meta *m = gx_store_meta(s);
+
+	return m != NULL && (m->profile == GX_PROFILE_MUTEX || m->profile == GX_PROFILE_BLOCK ||
+	                     m->profile == GX_PROFILE_CONTENTION);
+}
+
 static void
 fill_key(struct glist *gl, struct key *k, uint32_t gi, enum col col)
 {
@@ -137,7 +148,7 @@ fill_key(struct glist *gl, struct key *k, uint32_t gi, enum col col)
 
 	k->reason = gx_store_str(gl->s, g->reason, NULL);
 	k->func = col == COL_FRAME ? top_func(gl->s, g->stack) : "";
-	k->wait = g->wait_ns;
+	k->wait = is_contention(gl->s) ? g->delay_ns : g->wait_ns;
 	k->count = g->count;
 	k->id = g->id;
 	k->state = g->state;
@@ -357,7 +368,8 @@ glist_open(struct tui_view *v)
 		const struct gx_goroutine_rec *last = gx_store_goroutine(s, gl->n - 1);
 
 		if (last != NULL)
-			gl->idw = digits(last->id) > 2 ? digits(last->id) : 2;
+			gl->idw = (last->flags & GX_G_SYNTH_ID) ? digits(last->id - GX_SYNTH_ID_BASE) + 1
+			        : digits(last->id) > 2 ? digits(last->id) : 2;
 	}
 	/* Column widths: one pass over all goroutines, once; each distinct
 	 * reason string (there are few) is measured once. */
@@ -375,6 +387,8 @@ glist_open(struct tui_view *v)
 			rw = w;
 	}
 	free(seen.v);
+	if (is_contention(s) && rw < 22)
+		rw = 22; /* "18446744073709551615 contentions" is rarer than this */
 	gl->reasonw = rw > REASON_MAX ? REASON_MAX : rw;
 	gl->countw = 0;
 	sort_rows(gl);
@@ -626,7 +640,9 @@ glist_header(struct tui_view *v, struct tui_line *l)
 	head(l, gl, v->ctx, COL_ID, "ID", gl->idw + 1, TUI_ALIGN_RIGHT);
 	head(l, gl, v->ctx, COL_STATE, "STATE", STATE_W, TUI_ALIGN_LEFT);
 	tui_line_field_lit(l, TUI_ROLE_HEADER, "REASON", gl->reasonw, TUI_ALIGN_LEFT);
-	head(l, gl, v->ctx, COL_WAIT, gl->grouped ? "MAXWAIT" : "WAIT", WAIT_W, TUI_ALIGN_RIGHT);
+	head(l, gl, v->ctx, COL_WAIT,
+	     is_contention(gl->s) ? "DELAY" : gl->grouped ? "MAXWAIT" : "WAIT", WAIT_W,
+	     TUI_ALIGN_RIGHT);
 	head(l, gl, v->ctx, COL_FRAME, "TOP USER FRAME", 0, TUI_ALIGN_LEFT);
 }
 
@@ -686,13 +702,23 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	tui_goroutine_state(v->ctx, gi, &gs);
 	if (gs.at_cursor)
 		wait = gs.wait_ns;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)g->id);
+	if (g->flags & GX_G_SYNTH_ID) /* a profile's record, not a goroutine id */
+		snprintf(num, sizeof(num), "#%llu", (unsigned long long)(g->id - GX_SYNTH_ID_BASE));
+	else
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)g->id);
 	tui_line_field_lit(l, TUI_ROLE_DEFAULT, num, gl->idw + 1, TUI_ALIGN_RIGHT);
 	tui_line_field_lit(l, tui_state_role(gs.state), gx_gstate_name((enum gx_gstate)gs.state),
 	                   STATE_W, TUI_ALIGN_LEFT);
 	str = gx_store_str(s, gs.reason, &len);
-	tui_line_field(l, tui_state_role(gs.state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
-	tui_format_wait(&b, wait, gs.at_cursor ? 0 : g->flags, v->ctx);
+	if (is_contention(s) && !gl->grouped) {
+		/* the profile's figures in place of a wait reason and a wait */
+		snprintf(num, sizeof(num), "%llu contentions", (unsigned long long)g->contentions);
+		tui_line_field_lit(l, TUI_ROLE_DEFAULT, num, gl->reasonw, TUI_ALIGN_LEFT);
+		wait = g->delay_ns;
+	} else {
+		tui_line_field(l, tui_state_role(gs.state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
+	}
+	tui_format_wait(&b, wait, gs.at_cursor || is_contention(s) ? 0 : g->flags, v->ctx);
 	tui_line_field(l, TUI_ROLE_DEFAULT, b.data != NULL ? b.data : "", b.len, WAIT_W,
 	               TUI_ALIGN_RIGHT);
 	gx_buf_free(&b);
