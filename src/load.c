@@ -9,7 +9,9 @@
 
 #include "gotrex/load.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -180,6 +182,104 @@ index_path(const char *dir, const char *path, const struct gx_source_id *id)
 	return r;
 }
 
+/* The cache's size limit: GOTREX_CACHE_MAX in bytes, with an optional
+ * K, M or G suffix; 8 GiB by default. An index can be several times the
+ * size of its trace, so without a limit the cache only grows. */
+static uint64_t
+cache_limit(void)
+{
+	const char *v = getenv("GOTREX_CACHE_MAX");
+	char *end;
+	unsigned long long n;
+
+	if (v == NULL || *v == '\0')
+		return UINT64_C(8) << 30;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || end == v)
+		return UINT64_C(8) << 30;
+	switch (*end) {
+	case 'k': case 'K': n = n > (ULLONG_MAX >> 10) ? ULLONG_MAX : n << 10; break;
+	case 'm': case 'M': n = n > (ULLONG_MAX >> 20) ? ULLONG_MAX : n << 20; break;
+	case 'g': case 'G': n = n > (ULLONG_MAX >> 30) ? ULLONG_MAX : n << 30; break;
+	default: break;
+	}
+	return n;
+}
+
+/* A cache entry's name: 16 hex digits and ".gxi", nothing else is ours. */
+static bool
+is_index_name(const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (gx_hexval(n[i]) < 0)
+			return false;
+	return strcmp(n + 16, ".gxi") == 0;
+}
+
+struct cache_entry {
+	char *path;
+	int64_t mtime_ns;
+	uint64_t size;
+};
+
+static int
+cmp_oldest_first(const void *pa, const void *pb)
+{
+	const struct cache_entry *a = pa, *b = pb;
+
+	return a->mtime_ns < b->mtime_ns ? -1 : a->mtime_ns > b->mtime_ns;
+}
+
+/* Remove the least recently used indexes (an index's mtime is set when it
+ * is reused) until the cache is under its limit, never the one just
+ * opened. A mapped index stays valid for whoever has it open. */
+static void
+trim_cache(const char *dir, const char *keep)
+{
+	DIR *dd = opendir(dir);
+	struct dirent *e;
+	struct cache_entry *v = NULL;
+	size_t n = 0, cap = 0, i;
+	uint64_t total = 0, limit = cache_limit();
+
+	if (dd == NULL)
+		return;
+	while ((e = readdir(dd)) != NULL) {
+		struct stat st;
+		char *p;
+
+		if (!is_index_name(e->d_name))
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		total += (uint64_t)st.st_size;
+		if (strcmp(p, keep) == 0) {
+			free(p);
+			continue;
+		}
+		gx_grow(&v, &cap, n + 1, sizeof(*v));
+		v[n].path = p;
+		v[n].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		v[n].size = (uint64_t)st.st_size;
+		n++;
+	}
+	closedir(dd);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_oldest_first);
+	for (i = 0; i < n; i++) {
+		if (total > limit && unlink(v[i].path) == 0)
+			total -= v[i].size;
+		free(v[i].path);
+	}
+	free(v);
+}
+
 static bool
 fresh(const struct gx_store *s, const struct gx_source_id *id, const char *loader)
 {
@@ -341,6 +441,8 @@ gx_load_ex(const char *path, const struct gx_load_opts *o, struct gx_load_info *
 
 		s = gx_store_open(idx, &od);
 		if (s != NULL && fresh(s, &id, lname)) {
+			/* Recently used: trim_cache removes the oldest first. */
+			(void)utimensat(AT_FDCWD, idx, NULL, 0);
 			replay_diags(s, d);
 			info->reused = true;
 			info->cached = true;
@@ -380,6 +482,7 @@ gx_load_ex(const char *path, const struct gx_load_opts *o, struct gx_load_info *
 		if (gx_builder_write(b, idx, &id, lname, &wd) == 0)
 			s = gx_store_open(idx, &wd);
 		if (s != NULL) {
+			trim_cache(dir, idx);
 			info->cached = true;
 			info->index_path = idx;
 			idx = NULL;

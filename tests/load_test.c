@@ -443,6 +443,59 @@ test_errors(void **state)
 	gx_diag_clear(&d);
 }
 
+/* The cache stays under GOTREX_CACHE_MAX: building a new index removes the
+ * least recently used ones (a reused index counts as used), never the one
+ * just built. */
+static void
+test_cache_trimmed(void **state)
+{
+	struct gx_diag d = {0};
+	struct gx_load_info info;
+	struct gx_store *s;
+	char *first, *other = xasprintf("%s/other.txt", tmpdir);
+	struct gx_load_opts o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.cache_dir = cache;
+	rm_rf(cache);
+	write_text(src, "goroutine 1 [chan receive]:\n");
+	write_text(other, "goroutine 2 [select]:\n");
+
+	/* A roomy cache keeps both. */
+	setenv("GOTREX_CACHE_MAX", "1G", 1);
+	s = gx_load_ex(src, &o, &info, &d);
+	assert_non_null(s);
+	first = xstrdup(info.index_path);
+	gx_load_info_free(&info);
+	gx_store_close(s);
+	s = gx_load_ex(other, &o, &info, &d);
+	assert_non_null(s);
+	gx_load_info_free(&info);
+	gx_store_close(s);
+	assert_int_equal(count_dir(cache), 2);
+
+	/* A cache of one byte: each new index pushes the others out. */
+	setenv("GOTREX_CACHE_MAX", "1", 1);
+	write_text(other, "goroutine 2 [select]:\ngoroutine 3 [select]:\n");
+	s = gx_load_ex(other, &o, &info, &d);
+	assert_non_null(s);
+	assert_false(info.reused);
+	assert_true(info.cached);
+	assert_int_equal(access(info.index_path, F_OK), 0); /* the new one stays */
+	assert_int_not_equal(access(first, F_OK), 0);       /* the old one went */
+	assert_int_equal(count_dir(cache), 1);
+	assert_int_equal(gx_store_goroutine_count(s), 2);
+	gx_load_info_free(&info);
+	gx_store_close(s);
+	assert_int_equal(d.errors, 0);
+
+	unsetenv("GOTREX_CACHE_MAX");
+	gx_diag_clear(&d);
+	free(first);
+	free(other);
+}
+
 static void
 test_cache_dir_default(void **state)
 {
@@ -481,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_damaged_index_rebuilt),
 		cmocka_unit_test(test_private_indexes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_cache_trimmed),
 		cmocka_unit_test(test_cache_dir_default),
 	};
 
