@@ -152,12 +152,8 @@ gx_cmd_export(int argc, char **argv)
 		print_query_error(expr, &err);
 		return 2;
 	}
-	s = gx_load(path, &o, &d);
+	s = gx_cli_load("export", path, &o, &d);
 	if (s == NULL) {
-		gx_diag_print(&d, stderr);
-		if (d.n == 0)
-			fprintf(stderr, "gotrex export: %s: cannot load\n", path);
-		gx_diag_clear(&d);
 		gx_query_free(q);
 		return 2;
 	}

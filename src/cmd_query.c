@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <langinfo.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,7 +211,7 @@ gx_cmd_query(int argc, char **argv)
 	struct gx_query_env env = { 0 };
 	struct gx_waitgraph *wg = NULL;
 	struct gx_query_dl dl = { .bits = NULL };
-	const char *path = NULL, *expr = NULL, *cs;
+	const char *path = NULL, *expr = NULL;
 	bool json = false, opts = true, ascii;
 	uint32_t *v = NULL;
 	size_t n = 0;
@@ -258,19 +257,14 @@ gx_cmd_query(int argc, char **argv)
 		print_query_error("query", expr, &err);
 		return 2;
 	}
-	s = gx_load(path, &o, &d);
+	s = gx_cli_load("query", path, &o, &d);
 	if (s == NULL) {
-		gx_diag_print(&d, stderr);
-		if (d.n == 0)
-			fprintf(stderr, "gotrex query: %s: cannot load\n", path);
-		gx_diag_clear(&d);
 		gx_query_free(q);
 		return 2;
 	}
 	gx_diag_print(&d, stderr); /* the load's warnings */
 	gx_diag_clear(&d);
-	cs = nl_langinfo(CODESET);
-	ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
+	ascii = gx_cli_ascii();
 	env.store = s;
 	/* The analysis only when the query asks for it (in:, before deadlock). */
 	if (gx_query_needs_deadlock(q)) {

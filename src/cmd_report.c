@@ -6,7 +6,6 @@
  * that cannot be loaded, output that cannot be written). */
 #include "config.h"
 
-#include <langinfo.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +80,6 @@ gx_cmd_report(int argc, char **argv)
 	const char **names;
 	size_t npaths = 0, nin = 0, nstores = 0;
 	bool opts = true, failed = false, no_join = false;
-	const char *cs;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -126,8 +124,7 @@ gx_cmd_report(int argc, char **argv)
 		free(paths);
 		return 2;
 	}
-	cs = nl_langinfo(CODESET);
-	ro.ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
+	ro.ascii = gx_cli_ascii();
 
 	stores = xcalloc(npaths, sizeof *stores);
 	in = xcalloc(npaths, sizeof *in);

@@ -17,7 +17,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <langinfo.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1035,7 +1034,6 @@ gx_cmd_stats(int argc, char **argv)
 	struct stats_ctx c;
 	struct gx_buf out = {0};
 	const char *path = NULL;
-	const char *cs;
 	bool json = false, opts = true;
 	const char *query = NULL;
 	size_t i;
@@ -1078,16 +1076,10 @@ gx_cmd_stats(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.path = path;
-	cs = nl_langinfo(CODESET);
-	c.ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
-	c.s = gx_load(path, &o, &d);
-	if (c.s == NULL) {
-		gx_diag_print(&d, stderr);
-		if (d.n == 0)
-			fprintf(stderr, "gotrex stats: %s: cannot load\n", path);
-		gx_diag_clear(&d);
+	c.ascii = gx_cli_ascii();
+	c.s = gx_cli_load("stats", path, &o, &d);
+	if (c.s == NULL)
 		return 2;
-	}
 	c.meta = gx_store_meta(c.s);
 	for (i = 0; i < gx_store_goroutine_count(c.s); i++)
 		c.total += gx_store_goroutine(c.s, i)->count;

@@ -1,7 +1,10 @@
 /* commands: the table of sub-commands main.c dispatches to. */
 #include "config.h"
 
+#include <langinfo.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "gotrex/cli.h"
 
@@ -14,3 +17,26 @@ const struct gx_command gx_commands[] = {
 	{ .name = "index", .run = gx_cmd_index, .usage = "index [--force] [--no-cache] FILE...", .summary = "build or refresh the cached index of each file" },
 	{ .name = NULL },
 };
+
+struct gx_store *
+gx_cli_load(const char *cmd, const char *path, const struct gx_load_opts *o,
+            struct gx_diag *d)
+{
+	struct gx_store *s = gx_load(path, o, d);
+
+	if (s == NULL) {
+		gx_diag_print(d, stderr);
+		if (d->n == 0)
+			fprintf(stderr, "gotrex %s: %s: cannot load\n", cmd, path);
+		gx_diag_clear(d);
+	}
+	return s;
+}
+
+bool
+gx_cli_ascii(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs == NULL || strcmp(cs, "UTF-8") != 0;
+}

@@ -3,6 +3,11 @@
 #ifndef GOTREX_CLI_H
 #define GOTREX_CLI_H
 
+#include <stdbool.h>
+
+#include "gotrex/diag.h"
+#include "gotrex/load.h"
+
 struct gx_command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -12,6 +17,16 @@ struct gx_command {
 
 /* The table of sub-commands, ended by an entry with name == NULL. */
 extern const struct gx_command gx_commands[];
+
+/* Load path for sub-command cmd ("stats"). On failure the load's errors
+ * (or "gotrex CMD: PATH: cannot load") go to stderr, d is cleared and NULL
+ * is returned; on success the load's warnings are left in d. */
+struct gx_store *gx_cli_load(const char *cmd, const char *path,
+                             const struct gx_load_opts *o, struct gx_diag *d);
+
+/* True when the locale's character set is not UTF-8: text is then
+ * escaped to ASCII. Call after setlocale(). */
+bool gx_cli_ascii(void);
 
 /* `gotrex [options] FILE`: the TUI, when the first argument is not a
  * sub-command (argv[0] is the program name). In src/tui/cmd.c. */
