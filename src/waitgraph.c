@@ -331,6 +331,24 @@ add_dep(struct build *b, uint32_t k, uint32_t r, uint8_t ev)
 	b->ndeps++;
 }
 
+/* The other side of an RWMutex (its writer for readers, its readers for
+ * a writer): the resource of kind other at the same address, or, when the
+ * address is not known, every resource of that kind whose address is not
+ * known either (unknown[0..nunknown)). Sets *list (possibly to one) and
+ * returns how many. */
+static size_t
+rw_other_side(struct build *b, uint8_t other, uint64_t addr, const uint32_t *unknown,
+              size_t nunknown, uint32_t *one, const uint32_t **list)
+{
+	if (addr == 0) {
+		*list = unknown;
+		return nunknown;
+	}
+	*one = res_lookup(b, other, addr, false);
+	*list = one;
+	return *one != GX_NONE32 ? 1 : 0;
+}
+
 static void
 add_xedge(struct build *b, uint32_t g, uint32_t r, uint8_t ev, uint8_t strength,
           uint32_t count, int64_t ns)
@@ -911,20 +929,11 @@ build_candidates(struct build *b)
 
 		/* RWMutex rules. */
 		if (R->kind == GX_RES_RW_READERS) {
-			const uint32_t *wl = NULL;
-			uint32_t o0;
-			size_t nl = 0;
+			uint32_t one;
+			const uint32_t *wl;
+			size_t nl = rw_other_side(b, GX_RES_RW_WRITER, R->addr, rw_unknown_w, nrw_w,
+			                          &one, &wl);
 
-			if (R->addr != 0) {
-				o0 = res_lookup(b, GX_RES_RW_WRITER, R->addr, false);
-				if (o0 != GX_NONE32) {
-					wl = &o0;
-					nl = 1;
-				}
-			} else {
-				wl = rw_unknown_w;
-				nl = nrw_w;
-			}
 			for (size_t i = 0; i < nl; i++) {
 				const struct gx_wg_resource *o = &w->res[wl[i]];
 
@@ -938,20 +947,11 @@ build_candidates(struct build *b)
 			}
 		}
 		if (R->kind == GX_RES_RW_WRITER) {
-			const uint32_t *rl = NULL;
-			uint32_t o1;
-			size_t nl = 0;
+			uint32_t one;
+			const uint32_t *rl;
+			size_t nl = rw_other_side(b, GX_RES_RW_READERS, R->addr, rw_unknown_r, nrw_r,
+			                          &one, &rl);
 
-			if (R->addr != 0) {
-				o1 = res_lookup(b, GX_RES_RW_READERS, R->addr, false);
-				if (o1 != GX_NONE32) {
-					rl = &o1;
-					nl = 1;
-				}
-			} else {
-				rl = rw_unknown_r;
-				nl = nrw_r;
-			}
 			for (size_t i = 0; i < nl; i++) {
 				const struct gx_wg_resource *o = &w->res[rl[i]];
 
