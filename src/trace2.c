@@ -24,7 +24,7 @@
 /* The spec table (tracev2/events.go). */
 
 #define S(...) { __VA_ARGS__ }
-static const struct gx_t2_spec specs[GX_EV2_MAX_EXPERIMENTAL] = {
+const struct gx_t2_spec gx_t2_specs[GX_EV2_MAX_EXPERIMENTAL] = {
 	[GX_EV2_EVENT_BATCH] = { .name = "EventBatch", .nargs = 4 },
 	[GX_EV2_STACKS] = { .name = "Stacks" },
 	[GX_EV2_STACK] = { .name = "Stack", .nargs = 2 },
@@ -91,14 +91,6 @@ static const struct gx_t2_spec specs[GX_EV2_MAX_EXPERIMENTAL] = {
 };
 #undef S
 
-const struct gx_t2_spec *
-gx_t2_spec(unsigned t)
-{
-	if (t >= GX_ARRAY_SIZE(specs) || specs[t].name == NULL)
-		return NULL;
-	return &specs[t];
-}
-
 unsigned
 gx_t2_version_max_event(int version)
 {
@@ -124,31 +116,7 @@ gx_t2_event_name(unsigned t)
 }
 
 /* ------------------------------------------------------------------ */
-/* uint64 map */
-
-static size_t
-hash64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return (size_t)k;
-}
-
-uint32_t *
-gx_u64map_get(const struct gx_u64map *m, uint64_t key)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = hash64(key) & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return &m->vals[i];
-	return NULL;
-}
+/* uint64 map (gx_u64map_get is inline in trace2.h) */
 
 static void
 u64map_rehash(struct gx_u64map *m, size_t ncap)
@@ -177,7 +145,7 @@ gx_u64map_put(struct gx_u64map *m, uint64_t key, bool *found)
 
 	if ((m->n + 1) * 4 > m->cap * 3)
 		u64map_rehash(m, m->cap ? m->cap * 2 : 16);
-	for (i = hash64(key) & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1)) {
+	for (i = gx_u64map_hash(key) & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1)) {
 		if (m->keys[i] == key) {
 			*found = true;
 			return &m->vals[i];
@@ -198,7 +166,7 @@ gx_u64map_del(struct gx_u64map *m, uint64_t key)
 
 	if (m->cap == 0)
 		return;
-	for (i = hash64(key) & mask; m->used[i]; i = (i + 1) & mask)
+	for (i = gx_u64map_hash(key) & mask; m->used[i]; i = (i + 1) & mask)
 		if (m->keys[i] == key)
 			break;
 	if (!m->used[i])
@@ -207,7 +175,7 @@ gx_u64map_del(struct gx_u64map *m, uint64_t key)
 	m->used[i] = 0;
 	m->n--;
 	for (j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
-		size_t home = hash64(m->keys[j]) & mask;
+		size_t home = gx_u64map_hash(m->keys[j]) & mask;
 
 		/* Move j to i when i lies cyclically in [home, j). */
 		if (((j - home) & mask) >= ((j - i) & mask)) {
@@ -238,44 +206,7 @@ gx_u64map_free(struct gx_u64map *m)
 }
 
 /* ------------------------------------------------------------------ */
-/* Primitive decoding */
-
-int
-gx_t2_uvarint(const uint8_t *p, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned s = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t b = p[i];
-
-		if (i == 10)
-			return -1;
-		if (b < 0x80) {
-			if (i == 9 && b > 1)
-				return -1;
-			*v = x | (uint64_t)b << s;
-			return (int)i + 1;
-		}
-		x |= (uint64_t)(b & 0x7f) << s;
-		s += 7;
-	}
-	*v = 0;
-	return 0;
-}
-
-int64_t
-gx_t2_ticks_to_ns(double freq, uint64_t ticks)
-{
-	double d = (double)ticks * freq;
-
-	/* Go converts with CVTTSD2SQ on amd64: NaN and out-of-range values
-	 * become INT64_MIN. C leaves them undefined, so do it by hand. */
-	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)d;
-}
+/* Errors */
 
 static void GX_PRINTF(3, 4)
 seterr(struct gx_t2_err *err, uint64_t off, const char *fmt, ...)

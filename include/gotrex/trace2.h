@@ -76,9 +76,20 @@ struct gx_t2_spec {
 	const char *args[5];   /* argument names, for experimental events */
 };
 
+/* The table itself, indexed by wire type; an entry with a NULL name is
+ * not an event type. */
+extern const struct gx_t2_spec gx_t2_specs[GX_EV2_MAX_EXPERIMENTAL];
+
 /* The spec of type t (all of Go's table, whatever the version, as Go's
- * reader does), or NULL when t is not a known type. */
-const struct gx_t2_spec *gx_t2_spec(unsigned t);
+ * reader does), or NULL when t is not a known type. Inline: the ordering
+ * asks once or twice per event. */
+static inline const struct gx_t2_spec *
+gx_t2_spec(unsigned t)
+{
+	if (t >= GX_EV2_MAX_EXPERIMENTAL || gx_t2_specs[t].name == NULL)
+		return NULL;
+	return &gx_t2_specs[t];
+}
 /* The highest wire type a header version defines (its "prefix"). */
 unsigned gx_t2_version_max_event(int version);
 /* Name of a wire type for messages: "GoStart", or "Invalid(N)". */
@@ -92,8 +103,32 @@ struct gx_u64map {
 	size_t cap;   /* power of two or 0 */
 	size_t n;
 };
-/* Returns a pointer to the value of key, or NULL. */
-uint32_t *gx_u64map_get(const struct gx_u64map *m, uint64_t key);
+/* The map's hash of a key (a 64-bit finalizer: ids that differ in any bit
+ * land apart). */
+static inline size_t
+gx_u64map_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+/* Returns a pointer to the value of key, or NULL. Inline: it is on the
+ * decoder's per-event path. */
+static inline uint32_t *
+gx_u64map_get(const struct gx_u64map *m, uint64_t key)
+{
+	size_t i, mask = m->cap - 1;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = gx_u64map_hash(key) & mask; m->used[i]; i = (i + 1) & mask)
+		if (m->keys[i] == key)
+			return &m->vals[i];
+	return NULL;
+}
 /* Insert or find key; *found says whether it was there. Returns its value slot. */
 uint32_t *gx_u64map_put(struct gx_u64map *m, uint64_t key, bool *found);
 /* Remove key if present. */
@@ -201,7 +236,17 @@ bool gx_t2_gen_extra(const struct gx_t2_gen *g, uint64_t id, struct gx_t2_str *o
 
 /* Go's timestamp conversion: int64(float64(ticks) * freq), with the
  * out-of-range result amd64 gives (INT64_MIN). */
-int64_t gx_t2_ticks_to_ns(double freq, uint64_t ticks);
+static inline int64_t
+gx_t2_ticks_to_ns(double freq, uint64_t ticks)
+{
+	double d = (double)ticks * freq;
+
+	/* Go converts with CVTTSD2SQ on amd64: NaN and out-of-range values
+	 * become INT64_MIN. C leaves them undefined, so do it by hand. */
+	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)d;
+}
 
 /* An error with the byte offset it is about. */
 struct gx_t2_err {
@@ -258,7 +303,34 @@ void gx_t2_pdqsort(void *ctx, size_t n, bool (*less)(void *, size_t, size_t),
 
 /* Decode an unsigned LEB128 varint as Go's binary.Uvarint does: returns the
  * number of bytes used, 0 when p[0..n) ends first, -1 on overflow (more than
- * 64 bits). */
-int gx_t2_uvarint(const uint8_t *p, size_t n, uint64_t *v);
+ * 64 bits). Inline: every argument of every event goes through it. */
+static inline int
+gx_t2_uvarint(const uint8_t *p, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned s = 0;
+	size_t i;
+
+	if (n > 0 && p[0] < 0x80) {
+		*v = p[0];
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t b = p[i];
+
+		if (i == 10)
+			return -1;
+		if (b < 0x80) {
+			if (i == 9 && b > 1)
+				return -1;
+			*v = x | (uint64_t)b << s;
+			return (int)i + 1;
+		}
+		x |= (uint64_t)(b & 0x7f) << s;
+		s += 7;
+	}
+	*v = 0;
+	return 0;
+}
 
 #endif
