@@ -120,7 +120,7 @@ struct ordering {
 	uint64_t gc_seq;
 	int gc_state;
 	uint64_t initial_gen;
-	/* The queue of completed events. */
+	/* The queue of completed events (a ring; qcap is a power of two). */
 	struct gx_tev *q;
 	size_t qstart, qlen, qcap;
 	/* The error of the last failed advance. */
@@ -245,12 +245,12 @@ q_push(struct ordering *o, const struct gx_tev *e)
 		o->qcap = oldcap ? oldcap * 2 : 8;
 		nq = xreallocarray(NULL, o->qcap, sizeof(*nq));
 		for (i = 0; i < o->qlen; i++)
-			nq[i] = o->q[(o->qstart + i) % oldcap];
+			nq[i] = o->q[(o->qstart + i) & (oldcap - 1)];
 		free(o->q);
 		o->q = nq;
 		o->qstart = 0;
 	}
-	o->q[(o->qstart + o->qlen) % o->qcap] = *e;
+	o->q[(o->qstart + o->qlen) & (o->qcap - 1)] = *e;
 	o->qlen++;
 }
 
@@ -260,7 +260,7 @@ q_pop(struct ordering *o, struct gx_tev *e)
 	if (o->qlen == 0)
 		return false;
 	*e = o->q[o->qstart];
-	o->qstart = (o->qstart + 1) % o->qcap;
+	o->qstart = (o->qstart + 1) & (o->qcap - 1);
 	o->qlen--;
 	return true;
 }
@@ -289,21 +289,23 @@ fail(struct ordering *o, const struct gx_tev *ev, const char *fmt, ...)
 static int
 validate_ctx(struct ordering *o, const struct gx_tev *ev, struct ctx c, int m, int p, int g)
 {
-	const char *name = gx_t2_event_name(ev->type);
+	const char *what;
 
 	if (m == MUST_HAVE && c.m == GX_TNONE)
-		return fail(o, ev, "%s: expected a thread but didn't have one", name);
-	if (m == NOT_HAVE && c.m != GX_TNONE)
-		return fail(o, ev, "%s: expected no thread but had one", name);
-	if (p == MUST_HAVE && c.p == GX_TNONE)
-		return fail(o, ev, "%s: expected a proc but didn't have one", name);
-	if (p == NOT_HAVE && c.p != GX_TNONE)
-		return fail(o, ev, "%s: expected no proc but had one", name);
-	if (g == MUST_HAVE && c.g == GX_TNONE)
-		return fail(o, ev, "%s: expected a goroutine but didn't have one", name);
-	if (g == NOT_HAVE && c.g != GX_TNONE)
-		return fail(o, ev, "%s: expected no goroutine but had one", name);
-	return 0;
+		what = "expected a thread but didn't have one";
+	else if (m == NOT_HAVE && c.m != GX_TNONE)
+		what = "expected no thread but had one";
+	else if (p == MUST_HAVE && c.p == GX_TNONE)
+		what = "expected a proc but didn't have one";
+	else if (p == NOT_HAVE && c.p != GX_TNONE)
+		what = "expected no proc but had one";
+	else if (g == MUST_HAVE && c.g == GX_TNONE)
+		what = "expected a goroutine but didn't have one";
+	else if (g == NOT_HAVE && c.g != GX_TNONE)
+		what = "expected no goroutine but had one";
+	else
+		return 0;
+	return fail(o, ev, "%s: %s", gx_t2_event_name(ev->type), what);
 }
 
 #define USER_GO(o, ev, c) validate_ctx(o, ev, c, MUST_HAVE, MUST_HAVE, MUST_HAVE)
@@ -405,10 +407,12 @@ range_end(struct ordering *o, const struct gx_tev *ev, struct ranges *r, uint64_
 
 /* Returns 1 advanced, 0 not ready, -1 error. c is the current context; *nc
  * the new one for the thread. */
+/* The event's type name, for messages (looked up only when one is made). */
+#define EVNAME gx_t2_event_name(ev->type)
+
 static int
 advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c, struct ctx *nc)
 {
-	const char *name = gx_t2_event_name(ev->type);
 	struct gstate *gs;
 	struct pstate *ps;
 	struct mstate *ms;
@@ -491,9 +495,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 	case GX_EV2_PROC_STOP:
 		ps = pget(o, c.p);
 		if (ps == NULL)
-			return fail(o, ev, "event %s for proc (%" PRId64 ") that doesn't exist", name, c.p);
+			return fail(o, ev, "event %s for proc (%" PRId64 ") that doesn't exist", EVNAME, c.p);
 		if (ps->status != PROC_RUNNING && ps->status != PROC_SYSCALL)
-			return fail(o, ev, "%s event for proc that's not Running or Syscall", name);
+			return fail(o, ev, "%s event for proc that's not Running or Syscall", EVNAME);
 		if (validate_ctx(o, ev, c, MUST_HAVE, MUST_HAVE, MAY_HAVE) < 0)
 			return -1;
 		ps->status = PROC_IDLE;
@@ -600,7 +604,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs != NULL && gs->status != GO_RUNNING)
-			return fail(o, ev, "%s event for goroutine that's not Running", name);
+			return fail(o, ev, "%s event for goroutine that's not Running", EVNAME);
 		if (gget(o, ng) != NULL)
 			return fail(o, ev, "tried to create goroutine (%" PRId64 ") that already exists", ng);
 		gs = gnew(o, ng);
@@ -617,9 +621,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (gs->status != GO_RUNNING)
-			return fail(o, ev, "%s event for goroutine that's not Running", name);
+			return fail(o, ev, "%s event for goroutine that's not Running", EVNAME);
 		if (ev->type == GX_EV2_GO_DESTROY)
 			gdelete(o, c.g);
 		else
@@ -664,9 +668,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		cur = gget(o, c.g);
 		if (cur == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (cur->status != GO_RUNNING)
-			return fail(o, ev, "%s event for goroutine that's not Running", name);
+			return fail(o, ev, "%s event for goroutine that's not Running", EVNAME);
 		sq = (struct seq){ gen, ev->args[1] };
 		ngs = gget(o, next);
 		if (ngs == NULL || ngs->status != GO_WAITING || !seq_succeeds(sq, ngs->seq))
@@ -694,18 +698,18 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (gs->status != GO_RUNNING)
-			return fail(o, ev, "%s event for goroutine that's not Running", name);
+			return fail(o, ev, "%s event for goroutine that's not Running", EVNAME);
 		gs->status = GO_SYSCALL;
 		ps = pget(o, c.p);
 		if (ps == NULL)
-			return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, name);
+			return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, EVNAME);
 		ps->status = PROC_SYSCALL;
 		sq = (struct seq){ gen, ev->args[0] };
 		if (!seq_succeeds(sq, ps->seq))
 			return fail(o, ev, "failed to advance %s: can't make sequence: %" PRIu64
-			            " (gen=%" PRIu64 ") -> %" PRIu64 " (gen=%" PRIu64 ")", name,
+			            " (gen=%" PRIu64 ") -> %" PRIu64 " (gen=%" PRIu64 ")", EVNAME,
 			            ps->seq.seq, ps->seq.gen, sq.seq, sq.gen);
 		ps->seq = sq;
 		push(o, ev, c);
@@ -715,13 +719,13 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (gs->status != GO_SYSCALL)
-			return fail(o, ev, "%s event for goroutine that's not Syscall", name);
+			return fail(o, ev, "%s event for goroutine that's not Syscall", EVNAME);
 		gs->status = GO_RUNNING;
 		ps = pget(o, c.p);
 		if (ps == NULL)
-			return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, name);
+			return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, EVNAME);
 		if (ps->status != PROC_SYSCALL)
 			return fail(o, ev, "expected proc %" PRId64 " in state Syscall, but got %s instead",
 			            c.p, proc_status_name(ps->status));
@@ -732,7 +736,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		if (c.p != GX_TNONE) {
 			ps = pget(o, c.p);
 			if (ps == NULL)
-				return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, name);
+				return fail(o, ev, "uninitialized proc %" PRId64 " found during %s", c.p, EVNAME);
 			if (ps->status == PROC_SYSCALL)
 				return 0;
 		}
@@ -740,9 +744,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (gs->status != GO_SYSCALL)
-			return fail(o, ev, "%s event for goroutine that's not Syscall", name);
+			return fail(o, ev, "%s event for goroutine that's not Syscall", EVNAME);
 		nc->g = GX_TNONE;
 		gs->status = GO_RUNNABLE;
 		push(o, ev, c);
@@ -767,9 +771,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		gs = gget(o, c.g);
 		if (gs == NULL)
-			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", name, c.g);
+			return fail(o, ev, "event %s for goroutine (%" PRId64 ") that doesn't exist", EVNAME, c.g);
 		if (gs->status != GO_SYSCALL)
-			return fail(o, ev, "%s event for goroutine that's not Syscall", name);
+			return fail(o, ev, "%s event for goroutine that's not Syscall", EVNAME);
 		gdelete(o, c.g);
 		nc->g = GX_TNONE;
 		if (c.p != GX_TNONE) {
@@ -777,10 +781,10 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 
 			ps = pget(o, c.p);
 			if (ps == NULL)
-				return fail(o, ev, "found invalid proc %" PRId64 " during %s", c.p, name);
+				return fail(o, ev, "found invalid proc %" PRId64 " during %s", c.p, EVNAME);
 			if (ps->status != PROC_SYSCALL)
 				return fail(o, ev, "proc %" PRId64 " in unexpected state %s during %s",
-				            c.p, proc_status_name(ps->status), name);
+				            c.p, proc_status_name(ps->status), EVNAME);
 			ps->status = PROC_SYSCALL_ABANDONED;
 			nc->p = GX_TNONE;
 			memset(&extra, 0, sizeof(extra));
@@ -806,7 +810,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			ev->args[1] = GX_TNO_TASK;
 		}
 		if (!gx_t2_gen_string(ev->gen, ev->args[2], &nm))
-			return fail(o, ev, "invalid string ID %" PRIu64 " for %s event", ev->args[2], name);
+			return fail(o, ev, "invalid string ID %" PRIu64 " for %s event", ev->args[2], EVNAME);
 		t = tnew(o, (int64_t)id);
 		t->name = xstrndup(nm.s, nm.len);
 		t->len = nm.len;
@@ -842,11 +846,11 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
 		if (!gx_t2_gen_string(ev->gen, ev->args[1], &nm))
-			return fail(o, ev, "invalid string ID %" PRIu64 " for %s event", ev->args[1], name);
+			return fail(o, ev, "invalid string ID %" PRIu64 " for %s event", ev->args[1], EVNAME);
 		gs = gget(o, c.g);
 		if (gs == NULL)
 			return fail(o, ev, "encountered Ev%s without known state for current goroutine %" PRId64,
-			            name, c.g);
+			            EVNAME, c.g);
 		if (ev->type == GX_EV2_USER_REGION_BEGIN) {
 			gx_grow(&gs->regions, &gs->capreg, gs->nreg + 1, sizeof(*gs->regions));
 			gs->regions[gs->nreg].task = ev->args[0];
@@ -942,7 +946,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		ps = pget(o, c.p);
 		if (ps == NULL)
-			return fail(o, ev, "%s for unknown proc %" PRId64, name, c.p);
+			return fail(o, ev, "%s for unknown proc %" PRId64, EVNAME, c.p);
 		if (range_begin(o, ev, &ps->rs, (struct range){ range_start_type(ev->type), 0 }) < 0)
 			return -1;
 		push(o, ev, c);
@@ -964,7 +968,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		ps = pget(o, c.p);
 		if (ps == NULL)
-			return fail(o, ev, "%s for unknown proc %" PRId64, name, c.p);
+			return fail(o, ev, "%s for unknown proc %" PRId64, EVNAME, c.p);
 		if (range_end(o, ev, &ps->rs, &desc) < 0)
 			return -1;
 		push(o, ev, c);
@@ -988,7 +992,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 
 		gs = gget(o, gid);
 		if (gs == NULL)
-			return fail(o, ev, "uninitialized goroutine %" PRId64 " found during %s", gid, name);
+			return fail(o, ev, "uninitialized goroutine %" PRId64 " found during %s", gid, EVNAME);
 		if (range_active(o, ev, &gs->rs, (struct range){ range_start_type(ev->type), 0 },
 		                 gen == o->initial_gen) < 0)
 			return -1;
@@ -1017,12 +1021,16 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		push(o, ev, c);
 		return 1;
 	}
-	return fail(o, ev, "bad event type found while ordering: %s", name);
+	return fail(o, ev, "bad event type found while ordering: %s", EVNAME);
 }
 
-/* ordering.Advance. */
+#undef EVNAME
+
+/* ordering.Advance. *mslot caches the thread's slot in o->m (UINT32_MAX:
+ * not looked up yet); thread states are never released, so a slot stays
+ * the thread's for good. */
 static int
-advance(struct ordering *o, struct gx_tev *ev, int64_t m, uint64_t gen)
+advance(struct ordering *o, struct gx_tev *ev, int64_t m, uint64_t gen, uint32_t *mslot)
 {
 	struct ctx c = { GX_TNONE, GX_TNONE, m }, nc;
 	struct mstate *ms = NULL;
@@ -1031,20 +1039,27 @@ advance(struct ordering *o, struct gx_tev *ev, int64_t m, uint64_t gen)
 	if (o->initial_gen == 0)
 		o->initial_gen = gen;
 	if (m != GX_TNONE) {
-		ms = mget(o, m);
-		if (ms == NULL) {
-			ms = mnew(o, m);
-			ms->id = m;
-			ms->g = GX_TNONE;
-			ms->p = GX_TNONE;
+		if (*mslot == UINT32_MAX) {
+			uint32_t *ix = gx_u64map_get(&o->m.map, (uint64_t)m);
+
+			if (ix != NULL) {
+				*mslot = *ix;
+			} else {
+				ms = mnew(o, m);
+				ms->id = m;
+				ms->g = GX_TNONE;
+				ms->p = GX_TNONE;
+				*mslot = (uint32_t)(ms - o->m.v);
+			}
 		}
+		ms = &o->m.v[*mslot];
 		c.p = ms->p;
 		c.g = ms->g;
 	}
 	rc = advance_event(o, ev, gen, c, &nc);
 	if (rc == 1 && m != GX_TNONE) {
 		/* The pool may have grown during the advance. */
-		ms = mget(o, m);
+		ms = &o->m.v[*mslot];
 		ms->p = nc.p;
 		ms->g = nc.g;
 	}
@@ -1056,6 +1071,7 @@ advance(struct ordering *o, struct gx_tev *ev, int64_t m, uint64_t gen)
 
 struct cursor {
 	int64_t m;
+	uint32_t mslot;     /* the thread's slot in the ordering, UINT32_MAX until known */
 	size_t mi;          /* index into gen->ms */
 	int64_t last_ts;
 	size_t idx, off;
@@ -1200,7 +1216,10 @@ cursor_next(struct gx_trace_reader *r, struct cursor *bc, struct gx_t2_err *err)
 	p = b->data + bc->off;
 	n = b->len - bc->off;
 	typ = p[0];
-	memset(&bc->ev, 0, sizeof(bc->ev));
+	/* Every field is set below (m, p, g by the ordering's push); no
+	 * memset of the whole event on this path. */
+	bc->ev.m = bc->ev.p = bc->ev.g = GX_TNONE;
+	bc->ev.args[0] = bc->ev.args[1] = bc->ev.args[2] = bc->ev.args[3] = 0;
 	bc->ev.off = b->off + bc->off;
 	bc->ev.gen = &r->gen;
 	if (typ >= GX_EV2_MAX_EXPERIMENTAL) {
@@ -1379,6 +1398,7 @@ install_gen(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 
 		memset(bc, 0, sizeof(*bc));
 		bc->m = (int64_t)r->gen.ms[i].m;
+		bc->mslot = UINT32_MAX;
 		bc->mi = i;
 		rc = cursor_next(r, bc, err);
 		if (rc < 0)
@@ -1396,7 +1416,7 @@ static int
 try_advance(struct gx_trace_reader *r, size_t i, struct gx_t2_err *err)
 {
 	struct cursor *bc = r->frontier[i];
-	int rc = advance(&r->o, &bc->ev, bc->m, r->gen.gen);
+	int rc = advance(&r->o, &bc->ev, bc->m, r->gen.gen, &bc->mslot);
 
 	if (rc < 0) {
 		err->off = r->o.err_off;
