@@ -554,8 +554,10 @@ gx_t2_gen_reset(struct gx_t2_gen *g)
 	g->nms = 0;
 	gx_u64map_clear(&g->mindex);
 	gx_u64map_clear(&g->strings);
+	g->strings_dense.all = false;
 	g->nstr = 0;
 	gx_u64map_clear(&g->stacks);
+	g->stacks_dense.all = false;
 	g->nstack = 0;
 	g->npcs = 0;
 	gx_u64map_clear(&g->pcs);
@@ -586,8 +588,10 @@ gx_t2_gen_free(struct gx_t2_gen *g)
 	free(g->ms);
 	gx_u64map_free(&g->mindex);
 	gx_u64map_free(&g->strings);
+	free(g->strings_dense.v);
 	free(g->strv);
 	gx_u64map_free(&g->stacks);
+	free(g->stacks_dense.v);
 	free(g->stackv);
 	free(g->stack_pcs);
 	gx_u64map_free(&g->pcs);
@@ -604,43 +608,6 @@ gen_own(struct gx_t2_gen *g, uint8_t *block)
 {
 	gx_grow(&g->blocks, &g->capblocks, g->nblocks + 1, sizeof(*g->blocks));
 	g->blocks[g->nblocks++] = block;
-}
-
-bool
-gx_t2_gen_string(const struct gx_t2_gen *g, uint64_t id, struct gx_t2_str *out)
-{
-	uint32_t *ix;
-
-	if (id == 0) {
-		out->s = "";
-		out->len = 0;
-		return true;
-	}
-	ix = gx_u64map_get(&g->strings, id);
-	if (ix == NULL) {
-		out->s = "";
-		out->len = 0;
-		return false;
-	}
-	*out = g->strv[*ix];
-	return true;
-}
-
-bool
-gx_t2_gen_stack(const struct gx_t2_gen *g, uint64_t id, const uint64_t **pcs, size_t *n)
-{
-	uint32_t *ix;
-
-	*pcs = NULL;
-	*n = 0;
-	if (id == 0)
-		return true;
-	ix = gx_u64map_get(&g->stacks, id);
-	if (ix == NULL)
-		return false;
-	*pcs = g->stack_pcs + g->stackv[*ix].first;
-	*n = g->stackv[*ix].n;
-	return true;
 }
 
 const struct gx_t2_frame *
@@ -922,6 +889,32 @@ process_batch(struct gx_t2_gen *g, const struct gx_t2_batch *b, int ver, struct 
 }
 
 /* Check that every frame's strings exist (generation.go validateStackStrings). */
+/* Make the dense table of map m when its ids are small enough: at most
+ * a few times as many slots as ids (so memory stays in proportion to the
+ * generation whatever ids a trace makes up). */
+static void
+dense_build(struct gx_t2_dense *d, const struct gx_u64map *m)
+{
+	uint64_t max = 0;
+	size_t i;
+
+	d->all = false;
+	if (m->n >= UINT32_MAX)
+		return;
+	for (i = 0; i < m->cap; i++)
+		if (m->used[i] && m->keys[i] > max)
+			max = m->keys[i];
+	if (max > 4 * (uint64_t)m->n + 1024)
+		return;
+	gx_grow(&d->v, &d->cap, (size_t)max + 1, sizeof(*d->v));
+	memset(d->v, 0, ((size_t)max + 1) * sizeof(*d->v));
+	for (i = 0; i < m->cap; i++)
+		if (m->used[i])
+			d->v[m->keys[i]] = m->vals[i] + 1;
+	d->n = (size_t)max + 1;
+	d->all = true;
+}
+
 static int
 validate_stack_strings(const struct gx_t2_gen *g, struct gx_t2_err *err)
 {
@@ -977,6 +970,8 @@ finish_generation(struct gx_t2_gen *g, int ver, struct gx_t2_err *err)
 		       (unsigned long long)g->gen);
 		return -1;
 	}
+	dense_build(&g->strings_dense, &g->strings);
+	dense_build(&g->stacks_dense, &g->stacks);
 	if (validate_stack_strings(g, err) < 0)
 		return -1;
 	for (i = 0; i < g->ncpu; i++)

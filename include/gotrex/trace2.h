@@ -171,6 +171,16 @@ struct gx_t2_mlist {
 	size_t n, cap;
 };
 
+/* A direct id -> index table beside a map whose ids are small and dense
+ * (stack and string ids count up from 1 within a generation): v[id] is
+ * the index + 1, 0 for none. Used only when all says it covers every id
+ * of the map; otherwise lookups go to the map. */
+struct gx_t2_dense {
+	uint32_t *v;
+	size_t n, cap;
+	bool all;
+};
+
 /* One decoded generation. Reused from one generation to the next. */
 struct gx_t2_gen {
 	uint64_t gen;
@@ -192,10 +202,12 @@ struct gx_t2_gen {
 	struct gx_u64map mindex;
 
 	struct gx_u64map strings; /* id -> index in strv */
+	struct gx_t2_dense strings_dense;
 	struct gx_t2_str *strv;
 	size_t nstr, capstr;
 
 	struct gx_u64map stacks;  /* id -> index in stackv */
+	struct gx_t2_dense stacks_dense;
 	struct { uint32_t first, n; } *stackv;
 	size_t nstack, capstack;
 	uint64_t *stack_pcs;
@@ -224,10 +236,52 @@ void gx_t2_gen_init(struct gx_t2_gen *g);
 void gx_t2_gen_reset(struct gx_t2_gen *g);
 void gx_t2_gen_free(struct gx_t2_gen *g);
 
+/* The index of id in a map with a dense table beside it, or -1. */
+static inline int64_t
+gx_t2_dense_get(const struct gx_t2_dense *d, const struct gx_u64map *m, uint64_t id)
+{
+	const uint32_t *ix;
+
+	if (d->all)
+		return id < d->n && d->v[id] != 0 ? (int64_t)d->v[id] - 1 : -1;
+	ix = gx_u64map_get(m, id);
+	return ix != NULL ? (int64_t)*ix : -1;
+}
+
 /* String id -> bytes; id 0 is "". False when the id is unknown. */
-bool gx_t2_gen_string(const struct gx_t2_gen *g, uint64_t id, struct gx_t2_str *out);
+static inline bool
+gx_t2_gen_string(const struct gx_t2_gen *g, uint64_t id, struct gx_t2_str *out)
+{
+	int64_t ix;
+
+	out->s = "";
+	out->len = 0;
+	if (id == 0)
+		return true;
+	ix = gx_t2_dense_get(&g->strings_dense, &g->strings, id);
+	if (ix < 0)
+		return false;
+	*out = g->strv[ix];
+	return true;
+}
+
 /* Stack id -> its PCs (innermost first); id 0 is the empty stack. */
-bool gx_t2_gen_stack(const struct gx_t2_gen *g, uint64_t id, const uint64_t **pcs, size_t *n);
+static inline bool
+gx_t2_gen_stack(const struct gx_t2_gen *g, uint64_t id, const uint64_t **pcs, size_t *n)
+{
+	int64_t ix;
+
+	*pcs = NULL;
+	*n = 0;
+	if (id == 0)
+		return true;
+	ix = gx_t2_dense_get(&g->stacks_dense, &g->stacks, id);
+	if (ix < 0)
+		return false;
+	*pcs = g->stack_pcs + g->stackv[ix].first;
+	*n = g->stackv[ix].n;
+	return true;
+}
 /* PC -> frame (the first one seen in this generation). */
 const struct gx_t2_frame *gx_t2_gen_frame(const struct gx_t2_gen *g, uint64_t pc);
 /* Add a string made while ordering; returns its extra id (0 for ""). */
