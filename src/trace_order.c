@@ -108,8 +108,72 @@ struct task {
 	uint64_t parent;
 };
 
+/* Id -> slot. Ids below IDMAP_DENSE (goroutine, proc and task ids are
+ * small counters in practice) are in a direct table, the rest in a hash
+ * map: which of the two holds an id depends on the id alone. The table
+ * grows to the largest small id seen, so at most 4 MiB. */
+#define IDMAP_DENSE (1u << 20)
+#define IDMAP_NONE UINT32_MAX
+
+struct idmap {
+	uint32_t *dense;    /* slot, IDMAP_NONE when none */
+	size_t ndense;
+	struct gx_u64map map;
+};
+
+static inline uint32_t
+idmap_get(const struct idmap *m, uint64_t id)
+{
+	const uint32_t *ix;
+
+	if (id < m->ndense)
+		return m->dense[id];
+	if (id < IDMAP_DENSE)
+		return IDMAP_NONE;
+	ix = gx_u64map_get(&m->map, id);
+	return ix != NULL ? *ix : IDMAP_NONE;
+}
+
+static void
+idmap_put(struct idmap *m, uint64_t id, uint32_t ix)
+{
+	bool found;
+
+	if (id < IDMAP_DENSE) {
+		if (id >= m->ndense) {
+			size_t n = m->ndense ? m->ndense : 64;
+
+			while (n <= id)
+				n *= 2;
+			m->dense = xreallocarray(m->dense, n, sizeof(*m->dense));
+			memset(m->dense + m->ndense, 0xff, (n - m->ndense) * sizeof(*m->dense));
+			m->ndense = n;
+		}
+		m->dense[id] = ix;
+		return;
+	}
+	*gx_u64map_put(&m->map, id, &found) = ix;
+}
+
+static void
+idmap_del(struct idmap *m, uint64_t id)
+{
+	if (id < m->ndense)
+		m->dense[id] = IDMAP_NONE;
+	else if (id >= IDMAP_DENSE)
+		gx_u64map_del(&m->map, id);
+}
+
+static void
+idmap_free(struct idmap *m)
+{
+	free(m->dense);
+	gx_u64map_free(&m->map);
+	memset(m, 0, sizeof(*m));
+}
+
 /* A pool of records addressed through a map from id to slot. */
-#define POOL(T) struct { struct gx_u64map map; T *v; size_t n, cap; uint32_t *free; size_t nfree, capfree; }
+#define POOL(T) struct { struct idmap map; T *v; size_t n, cap; uint32_t *free; size_t nfree, capfree; }
 
 struct ordering {
 	int ver;
@@ -130,12 +194,10 @@ struct ordering {
 
 
 static uint32_t
-pool_alloc(struct gx_u64map *map, size_t *n, size_t *cap, void **v, size_t elem,
+pool_alloc(struct idmap *map, size_t *n, size_t *cap, void **v, size_t elem,
            uint32_t **fr, size_t *nfree, uint64_t key)
 {
 	uint32_t ix;
-	bool found;
-	uint32_t *slot;
 
 	if (*nfree > 0) {
 		ix = (*fr)[--*nfree];
@@ -144,8 +206,7 @@ pool_alloc(struct gx_u64map *map, size_t *n, size_t *cap, void **v, size_t elem,
 		ix = (uint32_t)(*n)++;
 	}
 	memset((char *)*v + (size_t)ix * elem, 0, elem);
-	slot = gx_u64map_put(map, key, &found);
-	*slot = ix;
+	idmap_put(map, key, ix);
 	return ix;
 }
 
@@ -153,8 +214,8 @@ pool_alloc(struct gx_u64map *map, size_t *n, size_t *cap, void **v, size_t elem,
 	static T * \
 	fn##get(struct ordering *o, int64_t id) \
 	{ \
-		uint32_t *ix = gx_u64map_get(&o->field.map, (uint64_t)id); \
-		return ix != NULL ? &o->field.v[*ix] : NULL; \
+		uint32_t ix = idmap_get(&o->field.map, (uint64_t)id); \
+		return ix != IDMAP_NONE ? &o->field.v[ix] : NULL; \
 	} \
 	static T * \
 	fn##new(struct ordering *o, int64_t id) \
@@ -171,15 +232,15 @@ POOL_FUNCS(m, m, struct mstate)
 POOL_FUNCS(t, t, struct task)
 
 static void
-pool_release(struct gx_u64map *map, uint32_t **fr, size_t *nfree, size_t *capfree, uint64_t key)
+pool_release(struct idmap *map, uint32_t **fr, size_t *nfree, size_t *capfree, uint64_t key)
 {
-	uint32_t *ix = gx_u64map_get(map, key);
+	uint32_t ix = idmap_get(map, key);
 
-	if (ix == NULL)
+	if (ix == IDMAP_NONE)
 		return;
 	gx_grow(fr, capfree, *nfree + 1, sizeof(**fr));
-	(*fr)[(*nfree)++] = *ix;
-	gx_u64map_del(map, key);
+	(*fr)[(*nfree)++] = ix;
+	idmap_del(map, key);
 }
 
 static void
@@ -216,27 +277,28 @@ ordering_free(struct ordering *o)
 	/* Slots on the free list were cleared on release. */
 	for (i = 0; i < o->g.n; i++)
 		gstate_clear(&o->g.v[i]);
-	gx_u64map_free(&o->g.map);
+	idmap_free(&o->g.map);
 	free(o->g.v);
 	free(o->g.free);
 	for (i = 0; i < o->p.n; i++)
 		free(o->p.v[i].rs.v);
-	gx_u64map_free(&o->p.map);
+	idmap_free(&o->p.map);
 	free(o->p.v);
 	free(o->p.free);
-	gx_u64map_free(&o->m.map);
+	idmap_free(&o->m.map);
 	free(o->m.v);
 	free(o->m.free);
 	for (i = 0; i < o->t.n; i++)
 		free(o->t.v[i].name);
-	gx_u64map_free(&o->t.map);
+	idmap_free(&o->t.map);
 	free(o->t.v);
 	free(o->t.free);
 	free(o->q);
 }
 
-static void
-q_push(struct ordering *o, const struct gx_tev *e)
+/* A new slot at the end of the queue (filled by the caller). */
+static struct gx_tev *
+q_push(struct ordering *o)
 {
 	if (o->qlen == o->qcap) {
 		size_t oldcap = o->qcap, i;
@@ -250,8 +312,7 @@ q_push(struct ordering *o, const struct gx_tev *e)
 		o->q = nq;
 		o->qstart = 0;
 	}
-	o->q[(o->qstart + o->qlen) & (o->qcap - 1)] = *e;
-	o->qlen++;
+	return &o->q[(o->qstart + o->qlen++) & (o->qcap - 1)];
 }
 
 static bool
@@ -313,12 +374,12 @@ validate_ctx(struct ordering *o, const struct gx_tev *ev, struct ctx c, int m, i
 static void
 push(struct ordering *o, const struct gx_tev *ev, struct ctx c)
 {
-	struct gx_tev e = *ev;
+	struct gx_tev *e = q_push(o);
 
-	e.m = c.m;
-	e.p = c.p;
-	e.g = c.g;
-	q_push(o, &e);
+	*e = *ev;
+	e->m = c.m;
+	e->p = c.p;
+	e->g = c.g;
 }
 
 static void
@@ -1040,10 +1101,10 @@ advance(struct ordering *o, struct gx_tev *ev, int64_t m, uint64_t gen, uint32_t
 		o->initial_gen = gen;
 	if (m != GX_TNONE) {
 		if (*mslot == UINT32_MAX) {
-			uint32_t *ix = gx_u64map_get(&o->m.map, (uint64_t)m);
+			uint32_t ix = idmap_get(&o->m.map, (uint64_t)m);
 
-			if (ix != NULL) {
-				*mslot = *ix;
+			if (ix != IDMAP_NONE) {
+				*mslot = ix;
 			} else {
 				ms = mnew(o, m);
 				ms->id = m;
