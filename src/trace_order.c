@@ -372,18 +372,18 @@ validate_ctx(struct ordering *o, const struct gx_tev *ev, struct ctx c, int m, i
 #define USER_GO(o, ev, c) validate_ctx(o, ev, c, MUST_HAVE, MUST_HAVE, MUST_HAVE)
 
 static void
-push(struct ordering *o, const struct gx_tev *ev, struct ctx c)
+push(struct ordering *o, const struct gx_tev *ev, int64_t m, int64_t p, int64_t g)
 {
 	struct gx_tev *e = q_push(o);
 
 	*e = *ev;
-	e->m = c.m;
-	e->p = c.p;
-	e->g = c.g;
+	e->m = m;
+	e->p = p;
+	e->g = g;
 }
 
 static void
-push_made(struct ordering *o, const struct gx_tev *ev, struct ctx c, uint8_t typ,
+push_made(struct ordering *o, const struct gx_tev *ev, const struct ctx *c, uint8_t typ,
           uint64_t a0, uint64_t a1)
 {
 	struct gx_tev e;
@@ -395,7 +395,7 @@ push_made(struct ordering *o, const struct gx_tev *ev, struct ctx c, uint8_t typ
 	e.off = ev->off;
 	e.args[0] = a0;
 	e.args[1] = a1;
-	push(o, &e, c);
+	push(o, &e, c->m, c->p, c->g);
 }
 
 static uint8_t
@@ -535,7 +535,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 				return fail(o, ev, "failed to find sched context for proc %" PRId64
 				            " that's about to be stolen", pid);
 		}
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_PROC_START: {
@@ -550,7 +550,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		ps->status = PROC_RUNNING;
 		ps->seq = sq;
 		nc->p = pid;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_PROC_STOP:
@@ -563,7 +563,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		ps->status = PROC_IDLE;
 		nc->p = GX_TNONE;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_PROC_STEAL: {
 		int64_t pid = (int64_t)ev->args[0], mid;
@@ -581,7 +581,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		ps->status = PROC_IDLE;
 		ps->seq = sq;
 		if (old == PROC_SYSCALL_ABANDONED) {
-			push(o, ev, c);
+			push(o, ev, c.m, c.p, c.g);
 			return 1;
 		}
 		mid = (int64_t)ev->args[2];
@@ -590,7 +590,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 				return fail(o, ev, "tried to self-steal proc %" PRId64 " (thread %" PRId64
 				            "), but got proc %" PRId64 " instead", pid, mid, c.p);
 			nc->p = GX_TNONE;
-			push(o, ev, c);
+			push(o, ev, c.m, c.p, c.g);
 			return 1;
 		}
 		ms = mget(o, mid);
@@ -600,7 +600,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return fail(o, ev, "tried to steal proc %" PRId64 " from thread %" PRId64
 			            ", but got proc %" PRId64 " instead", pid, mid, ms->p);
 		ms->p = GX_TNONE;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_STATUS:
@@ -654,7 +654,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 				c.m = mid;
 			}
 		}
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_CREATE:
@@ -672,7 +672,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		gs->id = ng;
 		gs->status = ev->type == GX_EV2_GO_CREATE_BLOCKED ? GO_WAITING : GO_RUNNABLE;
 		gs->seq = (struct seq){ gen, 0 };
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_DESTROY:
@@ -690,7 +690,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		else
 			gs->status = ev->type == GX_EV2_GO_STOP ? GO_RUNNABLE : GO_WAITING;
 		nc->g = GX_TNONE;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GO_START: {
 		int64_t gid = (int64_t)ev->args[0];
@@ -704,7 +704,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		gs->status = GO_RUNNING;
 		gs->seq = sq;
 		nc->g = gid;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_UNBLOCK: {
@@ -716,7 +716,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return 0;
 		gs->status = GO_RUNNABLE;
 		gs->seq = sq;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_SWITCH:
@@ -736,13 +736,13 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		ngs = gget(o, next);
 		if (ngs == NULL || ngs->status != GO_WAITING || !seq_succeeds(sq, ngs->seq))
 			return 0;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		if (ev->type == GX_EV2_GO_SWITCH) {
 			cur->status = GO_WAITING;
-			push_made(o, ev, c, GX_EV2_GO_BLOCK, 0, 0);
+			push_made(o, ev, &c, GX_EV2_GO_BLOCK, 0, 0);
 		} else {
 			gdelete(o, c.g);
-			push_made(o, ev, c, GX_EV2_GO_DESTROY, 0, 0);
+			push_made(o, ev, &c, GX_EV2_GO_DESTROY, 0, 0);
 			/* gdelete may have moved nothing, but re-fetch to be safe. */
 			ngs = gget(o, next);
 		}
@@ -751,7 +751,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		nc->g = next;
 		sc = c;
 		sc.g = GX_TNONE;
-		push_made(o, ev, sc, GX_EV2_GO_START, (uint64_t)next, ev->args[1]);
+		push_made(o, ev, &sc, GX_EV2_GO_START, (uint64_t)next, ev->args[1]);
 		return 1;
 	}
 	case GX_EV2_GO_SYSCALL_BEGIN:
@@ -773,7 +773,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			            " (gen=%" PRIu64 ") -> %" PRIu64 " (gen=%" PRIu64 ")", EVNAME,
 			            ps->seq.seq, ps->seq.gen, sq.seq, sq.gen);
 		ps->seq = sq;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GO_SYSCALL_END:
 		if (USER_GO(o, ev, c) < 0)
@@ -791,7 +791,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return fail(o, ev, "expected proc %" PRId64 " in state Syscall, but got %s instead",
 			            c.p, proc_status_name(ps->status));
 		ps->status = PROC_RUNNING;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GO_SYSCALL_END_BLOCKED:
 		if (c.p != GX_TNONE) {
@@ -810,7 +810,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return fail(o, ev, "%s event for goroutine that's not Syscall", EVNAME);
 		nc->g = GX_TNONE;
 		gs->status = GO_RUNNABLE;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GO_CREATE_SYSCALL: {
 		int64_t ng = (int64_t)ev->args[0];
@@ -824,7 +824,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		gs->status = GO_SYSCALL;
 		gs->seq = (struct seq){ gen, 0 };
 		nc->g = ng;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GO_DESTROY_SYSCALL:
@@ -855,9 +855,9 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			extra.off = ev->off;
 			extra.args[0] = (uint64_t)c.p;
 			extra.args[3] = PROC_SYSCALL;
-			push(o, &extra, c);
+			push(o, &extra, c.m, c.p, c.g);
 		}
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_USER_TASK_BEGIN: {
 		uint64_t id = ev->args[0], parent = ev->args[1];
@@ -878,7 +878,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		t->parent = parent;
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_USER_TASK_END: {
@@ -897,7 +897,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		}
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_USER_REGION_BEGIN:
@@ -929,7 +929,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			free(top->name);
 			gs->nreg--;
 		}
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GC_ACTIVE: {
@@ -940,7 +940,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 				return fail(o, ev, "GCActive in the first generation isn't first GC event");
 			o->gc_seq = s;
 			o->gc_state = GC_RUNNING;
-			push(o, ev, c);
+			push(o, ev, c.m, c.p, c.g);
 			return 1;
 		}
 		if (s != o->gc_seq + 1)
@@ -950,7 +950,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		o->gc_seq = s;
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GC_BEGIN: {
@@ -959,7 +959,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		if (o->gc_state == GC_UNDETERMINED) {
 			o->gc_seq = s;
 			o->gc_state = GC_RUNNING;
-			push(o, ev, c);
+			push(o, ev, c.m, c.p, c.g);
 			return 1;
 		}
 		if (s != o->gc_seq + 1)
@@ -970,7 +970,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		o->gc_state = GC_RUNNING;
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GC_END: {
@@ -986,7 +986,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		o->gc_state = GC_NOT_RUNNING;
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_PROCS_CHANGE:
@@ -994,13 +994,13 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 	case GX_EV2_USER_LOG:
 		if (USER_GO(o, ev, c) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_HEAP_ALLOC:
 	case GX_EV2_HEAP_GOAL:
 		if (validate_ctx(o, ev, c, MUST_HAVE, MUST_HAVE, MAY_HAVE) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GC_SWEEP_BEGIN:
 		if (validate_ctx(o, ev, c, MUST_HAVE, MUST_HAVE, MAY_HAVE) < 0)
@@ -1010,7 +1010,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return fail(o, ev, "%s for unknown proc %" PRId64, EVNAME, c.p);
 		if (range_begin(o, ev, &ps->rs, (struct range){ range_start_type(ev->type), 0 }) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GC_SWEEP_ACTIVE: {
 		int64_t pid = (int64_t)ev->args[0];
@@ -1021,7 +1021,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		if (range_active(o, ev, &ps->rs, (struct range){ range_start_type(ev->type), 0 },
 		                 gen == o->initial_gen) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_GC_SWEEP_END:
@@ -1032,7 +1032,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return fail(o, ev, "%s for unknown proc %" PRId64, EVNAME, c.p);
 		if (range_end(o, ev, &ps->rs, &desc) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_STW_BEGIN:
 	case GX_EV2_GC_MARK_ASSIST_BEGIN:
@@ -1046,7 +1046,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			            PRId64, ev->type, c.g);
 		if (range_begin(o, ev, &gs->rs, (struct range){ range_start_type(ev->type), desc }) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_GC_MARK_ASSIST_ACTIVE: {
 		int64_t gid = (int64_t)ev->args[0];
@@ -1057,7 +1057,7 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 		if (range_active(o, ev, &gs->rs, (struct range){ range_start_type(ev->type), 0 },
 		                 gen == o->initial_gen) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	case GX_EV2_STW_END:
@@ -1072,14 +1072,14 @@ advance_event(struct ordering *o, struct gx_tev *ev, uint64_t gen, struct ctx c,
 			return -1;
 		if (ev->type == GX_EV2_STW_END)
 			ev->args[0] = desc;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	case GX_EV2_SPAN: case GX_EV2_SPAN_ALLOC: case GX_EV2_SPAN_FREE:
 	case GX_EV2_HEAP_OBJECT: case GX_EV2_HEAP_OBJECT_ALLOC: case GX_EV2_HEAP_OBJECT_FREE:
 	case GX_EV2_GOROUTINE_STACK: case GX_EV2_GOROUTINE_STACK_ALLOC: case GX_EV2_GOROUTINE_STACK_FREE:
 		if (validate_ctx(o, ev, c, MUST_HAVE, MAY_HAVE, MAY_HAVE) < 0)
 			return -1;
-		push(o, ev, c);
+		push(o, ev, c.m, c.p, c.g);
 		return 1;
 	}
 	return fail(o, ev, "bad event type found while ordering: %s", EVNAME);
