@@ -92,7 +92,7 @@ gx_cmd_index(int argc, char **argv)
 		ng = gx_store_goroutine_count(s);
 		for (g = 0; g < ng; g++)
 			spans += gx_store_goroutine(s, g)->span_count;
-		gx_store_events(s, &nev);
+		nev = gx_store_event_count(s);
 		put_escaped(stdout, strcmp(path, "-") == 0 ? "<stdin>" : path);
 		printf(": %s, index ", gx_format_name(info.format));
 		if (info.index_path != NULL)

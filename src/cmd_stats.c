@@ -929,6 +929,7 @@ count_trace(const struct stats_ctx *c, struct trace_counts *t)
 		for (i = 1; i < n; i++)
 			if (sp[i].state < GX_G_STATE_COUNT)
 				t->into[sp[i].state]++;
+		gx_store_spans_drop(c->s, g);
 	}
 	ev = gx_store_events(c->s, &n);
 	for (i = 0; i < n; i++) {
@@ -937,7 +938,7 @@ count_trace(const struct stats_ctx *c, struct trace_counts *t)
 		else
 			t->other_events++;
 	}
-	gx_store_pspans(c->s, &t->pspans);
+	t->pspans = gx_store_pspan_count(c->s);
 }
 
 static void

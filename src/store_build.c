@@ -5,20 +5,16 @@
  * spill files in the builder's tmpdir as they come, delta-coded (see the
  * record codec below), so the memory of a load does not grow with them.
  *
- * Events and P spans are spilled in the order they come. Spans are
- * spilled in sorted runs: every SPAN_RUN spans are ordered by goroutine id
- * (stable, so one goroutine's spans keep their order) and written as small
- * blocks, each knowing the range of goroutine ids it holds, and the span
- * count of every goroutine is kept. A span whose goroutine did not exist
- * yet when its run was sorted goes to a plain "late" spill.
+ * Events and P spans are spilled in the order they come. Spans go into
+ * one packed chain per goroutine (store_spans.c), spilled every SPAN_RUN
+ * spans. A span whose goroutine does not exist yet goes to a plain "late"
+ * spill.
  *
  * At write time goroutines are sorted by id and every goroutine index in
- * spans, events and P spans is remapped to the sorted order. Spans are laid
- * out by (goroutine, start): the counts give each goroutine its slice of
- * the table; goroutines are taken in chunks whose spans fit SPAN_BUDGET
- * records, and each chunk is gathered from the blocks of its id range
- * only (the spill file is read about once in all), sorted per goroutine
- * and written. */
+ * events and P spans is remapped to the sorted order. Spans are laid out by
+ * (goroutine, start): a goroutine's chain is copied as it is, unless its
+ * spans came out of order or late: then it is unpacked, sorted (stably) and
+ * packed again. */
 #include "config.h"
 
 #include "gotrex/store.h"
@@ -33,213 +29,21 @@
 #include <unistd.h>
 
 #include "gotrex/util.h"
+#include "store_codec.h"
 #include "store_file.h"
+#include "store_spans.h"
 
 #define SPILL_BLOCK (1u << 20)          /* bytes buffered before a spill write */
 #define READ_BLOCK (1u << 20)           /* bytes per read of a spill file */
-#define SPAN_BUDGET ((size_t)1 << 21)   /* spans gathered in memory at a time */
-#define SPAN_RUN ((size_t)1 << 17)      /* spans sorted into one run */
-#define SPAN_BLK 4096                   /* bytes of a run's block, about */
+#define SPAN_RUN ((size_t)1 << 21)      /* spans held in memory, about 16 MB */
 
-/* Tests may lower the span budget to exercise the chunked layout, and the
- * run length (before the first span) to exercise many runs. */
-size_t gx_store_span_budget = SPAN_BUDGET;
+/* Tests may lower the run length (before a builder is made) to exercise
+ * many spills. */
 size_t gx_store_span_run = SPAN_RUN;
 
-/* ---- record codec ------------------------------------------------ */
-
-/* Spilled records are delta-coded, field by field: each field is the
- * zigzag varint of its difference from a prediction (the same field of
- * the previous record of the block, or for a span's start the previous
- * span's end, and for an end the record's own start). Spans shrink from
- * 32 bytes to about 8-12, events from 40 to about 12-16. Every block
- * starts from an all-zero previous record, so a block decodes on its own.
- * Differences wrap (64-bit fields modulo 2^64, 32-bit ones modulo 2^32),
- * so every value comes back exactly. */
-
-#define CODEC_MAX_REC 64
+/* ---- record codec: see store_codec.h ----------------------------- */
 
 static const unsigned char zero_rec[CODEC_MAX_REC];
-
-_Static_assert(offsetof(struct gx_span_rec, state) + 4 == offsetof(struct gx_span_rec, reason),
-               "span state + reserved is one 32-bit field");
-_Static_assert(sizeof(struct gx_span_rec) == 32 && sizeof(struct gx_event_rec) == 40 &&
-               sizeof(struct gx_pspan_rec) == 24, "the codec knows these layouts");
-_Static_assert(sizeof(struct gx_event_rec) <= CODEC_MAX_REC, "zero_rec is big enough");
-
-struct codec {
-	unsigned nf;    /* fields: a record takes at most nf * 10 bytes */
-	size_t (*put)(const void *prev, const void *rec, unsigned char *out);
-	size_t (*get)(const void *prev, const unsigned char *in, size_t avail, void *rec);
-};
-
-static inline size_t
-put_z(unsigned char *o, uint64_t diff)
-{
-	int64_t d = (int64_t)diff;
-	uint64_t z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-	size_t n = 0;
-
-	while (z >= 0x80) {
-		o[n++] = (unsigned char)(z | 0x80);
-		z >>= 7;
-	}
-	o[n++] = (unsigned char)z;
-	return n;
-}
-
-static inline size_t
-put_z32(unsigned char *o, uint32_t diff)
-{
-	return put_z(o, (uint64_t)(int64_t)(int32_t)diff);
-}
-
-/* Read one zigzag varint at in[*n] (avail bytes in all) into *diff;
- * false when it runs past the end or past 64 bits. */
-static inline bool
-get_z(const unsigned char *in, size_t avail, size_t *n, uint64_t *diff)
-{
-	uint64_t z = 0;
-	unsigned shift = 0;
-	size_t i = *n;
-
-	for (;;) {
-		if (i >= avail || shift > 63)
-			return false;
-		z |= (uint64_t)(in[i] & 0x7f) << shift;
-		if ((in[i++] & 0x80) == 0)
-			break;
-		shift += 7;
-	}
-	*n = i;
-	*diff = (uint64_t)((int64_t)(z >> 1) ^ -(int64_t)(z & 1));
-	return true;
-}
-
-static uint32_t
-state_word(const struct gx_span_rec *r)
-{
-	uint32_t w;
-
-	memcpy(&w, &r->state, 4);
-	return w;
-}
-
-static size_t
-span_put(const void *prev, const void *rec, unsigned char *o)
-{
-	const struct gx_span_rec *p = prev, *r = rec;
-	size_t n = 0;
-
-	n += put_z(o + n, (uint64_t)r->start_ns - (uint64_t)p->end_ns);
-	n += put_z(o + n, (uint64_t)r->end_ns - (uint64_t)r->start_ns);
-	n += put_z32(o + n, r->g - p->g);
-	n += put_z32(o + n, state_word(r) - state_word(p));
-	n += put_z32(o + n, r->reason - p->reason);
-	n += put_z32(o + n, r->stack - p->stack);
-	return n;
-}
-
-static size_t
-span_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
-{
-	const struct gx_span_rec *p = prev;
-	struct gx_span_rec *r = rec;
-	uint64_t d[6];
-	uint32_t w;
-	size_t n = 0, i;
-
-	for (i = 0; i < 6; i++)
-		if (!get_z(in, avail, &n, &d[i]))
-			return 0;
-	r->start_ns = (int64_t)((uint64_t)p->end_ns + d[0]);
-	r->end_ns = (int64_t)((uint64_t)r->start_ns + d[1]);
-	r->g = p->g + (uint32_t)d[2];
-	w = state_word(p) + (uint32_t)d[3];
-	memcpy(&r->state, &w, 4);
-	r->reason = p->reason + (uint32_t)d[4];
-	r->stack = p->stack + (uint32_t)d[5];
-	return n;
-}
-
-static size_t
-event_put(const void *prev, const void *rec, unsigned char *o)
-{
-	const struct gx_event_rec *p = prev, *r = rec;
-	size_t n = 0;
-
-	n += put_z(o + n, (uint64_t)r->ns - (uint64_t)p->ns);
-	n += put_z32(o + n, r->kind - p->kind);
-	n += put_z32(o + n, r->g - p->g);
-	n += put_z(o + n, r->arg0 - p->arg0);
-	n += put_z(o + n, r->arg1 - p->arg1);
-	n += put_z32(o + n, r->str - p->str);
-	n += put_z32(o + n, r->stack - p->stack);
-	return n;
-}
-
-static size_t
-event_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
-{
-	const struct gx_event_rec *p = prev;
-	struct gx_event_rec *r = rec;
-	uint64_t d[7];
-	size_t n = 0, i;
-
-	for (i = 0; i < 7; i++)
-		if (!get_z(in, avail, &n, &d[i]))
-			return 0;
-	r->ns = (int64_t)((uint64_t)p->ns + d[0]);
-	r->kind = p->kind + (uint32_t)d[1];
-	r->g = p->g + (uint32_t)d[2];
-	r->arg0 = p->arg0 + d[3];
-	r->arg1 = p->arg1 + d[4];
-	r->str = p->str + (uint32_t)d[5];
-	r->stack = p->stack + (uint32_t)d[6];
-	return n;
-}
-
-static size_t
-pspan_put(const void *prev, const void *rec, unsigned char *o)
-{
-	const struct gx_pspan_rec *p = prev, *r = rec;
-	size_t n = 0;
-
-	n += put_z(o + n, (uint64_t)r->start_ns - (uint64_t)p->start_ns);
-	n += put_z(o + n, (uint64_t)r->end_ns - (uint64_t)r->start_ns);
-	n += put_z32(o + n, r->p - p->p);
-	n += put_z32(o + n, r->g - p->g);
-	return n;
-}
-
-static size_t
-pspan_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
-{
-	const struct gx_pspan_rec *p = prev;
-	struct gx_pspan_rec *r = rec;
-	uint64_t d[4];
-	size_t n = 0, i;
-
-	for (i = 0; i < 4; i++)
-		if (!get_z(in, avail, &n, &d[i]))
-			return 0;
-	r->start_ns = (int64_t)((uint64_t)p->start_ns + d[0]);
-	r->end_ns = (int64_t)((uint64_t)r->start_ns + d[1]);
-	r->p = p->p + (uint32_t)d[2];
-	r->g = p->g + (uint32_t)d[3];
-	return n;
-}
-
-static const struct codec span_codec = { 6, span_put, span_get };
-static const struct codec event_codec = { 7, event_put, event_get };
-static const struct codec pspan_codec = { 4, pspan_put, pspan_get };
-
-/* Bytes one record may take at most. */
-static size_t
-codec_max(const struct codec *c)
-{
-	return (size_t)c->nf * 10;
-}
 
 /* ---- spill files -------------------------------------------------- */
 
@@ -296,8 +100,8 @@ tmp_dir(void)
 	return t != NULL && *t != '\0' ? t : "/tmp";
 }
 
-static int
-spill_open_file(const char *dir)
+int
+gx_store_spill_open(const char *dir)
 {
 	char *path;
 	int fd = -1;
@@ -313,8 +117,8 @@ spill_open_file(const char *dir)
 	return fd;
 }
 
-static bool
-write_all(int fd, const void *p, size_t n)
+bool
+gx_store_write_all(int fd, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 
@@ -349,7 +153,7 @@ static bool
 spill_have_file(struct spill *s)
 {
 	if (!s->in_memory && s->fd < 0) {
-		s->fd = spill_open_file(s->dir);
+		s->fd = gx_store_spill_open(s->dir);
 		if (s->fd < 0)
 			s->in_memory = true;
 	}
@@ -360,7 +164,7 @@ spill_have_file(struct spill *s)
 static void
 spill_write(struct spill *s, size_t n)
 {
-	if (s->err == 0 && !write_all(s->fd, s->enc, n))
+	if (s->err == 0 && !gx_store_write_all(s->fd, s->enc, n))
 		s->err = errno != 0 ? errno : EIO;
 	s->file_bytes += n;
 }
@@ -635,17 +439,9 @@ struct gx_builder {
 	struct htab gh;
 	uint64_t key_gid;
 
-	struct spill spans, events, pspans;
-	struct spill late;          /* spans of goroutines unknown at their run */
-	uint64_t *g_cnt;            /* spans in runs, per goroutine (builder index) */
-	size_t g_cnt_cap;
-	/* Per goroutine (builder index): start of its last span, and whether
-	 * its spans came in start order, so that a goroutine with more spans
-	 * than the budget can be streamed instead of gathered in memory. */
-	int64_t *g_last_start;
-	uint8_t *g_unsorted;
-	size_t g_track_cap;
-	bool spans_untracked;       /* a span came before its goroutine */
+	struct gx_chains *spans;     /* per goroutine (builder index) */
+	struct spill late;          /* spans that came before their goroutine */
+	struct spill events, pspans;
 	int64_t last_event_ns;
 	uint64_t events_out_of_order;
 
@@ -761,8 +557,7 @@ gx_builder_new(const char *tmpdir)
 	b->stacks[0].first = 0;
 	b->stacks[0].count = 0;
 	b->nstacks = 1;
-	spill_init(&b->spans, b->tmpdir, sizeof(struct gx_span_rec),
-	           gx_store_span_run > 0 ? gx_store_span_run : 1, &span_codec);
+	b->spans = gx_chains_new(b->tmpdir, gx_store_span_run);
 	spill_init(&b->late, b->tmpdir, sizeof(struct gx_span_rec),
 	           SPILL_BLOCK / sizeof(struct gx_span_rec), &span_codec);
 	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec),
@@ -789,13 +584,10 @@ gx_builder_free(struct gx_builder *b)
 	free(b->stackh.slot);
 	free(b->gs);
 	free(b->gh.slot);
-	spill_free(&b->spans);
+	gx_chains_free(b->spans);
 	spill_free(&b->late);
-	free(b->g_cnt);
 	spill_free(&b->events);
 	spill_free(&b->pspans);
-	free(b->g_last_start);
-	free(b->g_unsorted);
 	free(b->diags);
 	free(b);
 }
@@ -952,116 +744,16 @@ cmp_gid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort the buffered spans into a run (by goroutine id, stable) and write
- * it as blocks of about SPAN_BLK bytes. Spans of goroutines not known yet
- * go to the late spill. (Goroutine ids never change once added: the
- * builder finds goroutines by id.) */
-static void
-spans_flush_run(struct gx_builder *b)
-{
-	struct spill *s = &b->spans;
-	const struct gx_span_rec *v = (const struct gx_span_rec *)(void *)s->buf;
-	size_t n = s->nbuf / sizeof(*v), ng = b->ng, np = 0, nk = 0, i, k;
-	size_t maxr = codec_max(s->codec), len = 0, blk_len = 0, blk_n = 0;
-	uint32_t *cnt, *pos, *present, *perm;
-	const unsigned char *prev = zero_rec;
-	uint64_t blk_off = s->file_bytes, lo = 0, hi = 0;
-
-	cnt = xcalloc(ng + 1, sizeof(*cnt));
-	pos = xreallocarray(NULL, ng + 1, sizeof(*pos));
-	present = xreallocarray(NULL, (n < ng ? n : ng) + 1, sizeof(*present));
-	perm = xreallocarray(NULL, n + 1, sizeof(*perm));
-	if (b->g_cnt_cap < ng) {
-		size_t old = b->g_cnt_cap;
-
-		gx_grow(&b->g_cnt, &b->g_cnt_cap, ng, sizeof(*b->g_cnt));
-		memset(b->g_cnt + old, 0, (b->g_cnt_cap - old) * sizeof(*b->g_cnt));
-	}
-	for (i = 0; i < n; i++) {
-		if (v[i].g >= ng)
-			spill_add(&b->late, &v[i]);
-		else if (cnt[v[i].g]++ == 0)
-			present[np++] = v[i].g;
-	}
-	sort_gs = b->gs;
-	qsort(present, np, sizeof(*present), cmp_gid);
-	sort_gs = NULL;
-	for (k = 0, i = 0; k < np; k++) {
-		pos[present[k]] = (uint32_t)i;
-		i += cnt[present[k]];
-		b->g_cnt[present[k]] += cnt[present[k]];
-	}
-	for (i = 0; i < n; i++)
-		if (v[i].g < ng)
-			perm[pos[v[i].g]++] = (uint32_t)i;
-	nk = 0;
-	for (k = 0; k < np; k++)
-		nk += cnt[present[k]];
-
-	spill_enc_reserve(s, SPILL_BLOCK + SPAN_BLK + maxr);
-	for (i = 0; i < nk; i++) {
-		const struct gx_span_rec *r = &v[perm[i]];
-		uint64_t id = b->gs[r->g].id;
-
-		if (blk_n == 0)
-			lo = id;
-		blk_len += s->codec->put(prev, r, s->enc + len + blk_len);
-		prev = (const unsigned char *)r;
-		hi = id;
-		blk_n++;
-		if (blk_len >= SPAN_BLK || i + 1 == nk) {
-			spill_add_blk(s, blk_off, blk_len, blk_n, lo, hi);
-			blk_off += blk_len;
-			len += blk_len;
-			blk_len = 0;
-			blk_n = 0;
-			prev = zero_rec;
-			if (len >= SPILL_BLOCK || i + 1 == nk) {
-				spill_write(s, len);
-				len = 0;
-			}
-		}
-	}
-	s->nbuf = 0;
-	free(cnt);
-	free(pos);
-	free(present);
-	free(perm);
-}
-
 void
 gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
 {
 	struct gx_span_rec r = *s;
 
 	memset(r.reserved, 0, sizeof(r.reserved));
-	if (r.g < b->ng) {
-		if (r.g >= b->g_track_cap) {
-			size_t old = b->g_track_cap, cap = old;
-
-			gx_grow(&b->g_last_start, &cap, b->ng, sizeof(*b->g_last_start));
-			cap = old;
-			gx_grow(&b->g_unsorted, &cap, b->ng, sizeof(*b->g_unsorted));
-			memset(b->g_unsorted + old, 0, cap - old);
-			for (; old < cap; old++)
-				b->g_last_start[old] = INT64_MIN;
-			b->g_track_cap = cap;
-		}
-		if (r.start_ns < b->g_last_start[r.g])
-			b->g_unsorted[r.g] = 1;
-		b->g_last_start[r.g] = r.start_ns;
-	} else {
-		b->spans_untracked = true;
-	}
-	if (b->spans.nbuf + sizeof(r) > b->spans.cap) {
-		if (spill_have_file(&b->spans))
-			spans_flush_run(b);
-		else
-			gx_grow(&b->spans.buf, &b->spans.cap, b->spans.cap + sizeof(r), 1);
-	}
-	memcpy(b->spans.buf + b->spans.nbuf, &r, sizeof(r));
-	b->spans.nbuf += sizeof(r);
-	b->spans.count++;
+	if (r.g < b->ng)
+		gx_chains_add(b->spans, r.g, &r);
+	else
+		spill_add(&b->late, &r);
 }
 
 void
@@ -1136,7 +828,7 @@ struct writer {
 static void
 wr_flush(struct writer *w)
 {
-	if (w->n > 0 && w->err == 0 && !write_all(w->fd, w->buf, w->n))
+	if (w->n > 0 && w->err == 0 && !gx_store_write_all(w->fd, w->buf, w->n))
 		w->err = errno != 0 ? errno : EIO;
 	w->n = 0;
 }
@@ -1150,7 +842,7 @@ wr_put(struct writer *w, const void *p, size_t n)
 	if (n >= SPILL_BLOCK) {
 		/* big tables (the strings, a chunk of spans) go out as they are */
 		wr_flush(w);
-		if (w->err == 0 && !write_all(w->fd, s, n))
+		if (w->err == 0 && !gx_store_write_all(w->fd, s, n))
 			w->err = errno != 0 ? errno : EIO;
 		return;
 	}
@@ -1177,95 +869,116 @@ wr_pad(struct writer *w)
 		wr_put(w, zero, 8 - (size_t)(w->pos % 8));
 }
 
-struct layout {
-	struct gx_table_dir t[GX_T_COUNT];
-	uint64_t size;
-};
-
+/* A table as it is written: where it starts; packed tables count their
+ * records as they go. */
 static void
-layout_table(struct layout *l, enum gx_table t, uint64_t count)
+table_begin(struct writer *w, struct gx_table_dir *t, unsigned which)
 {
-	uint64_t bytes = count * gx_table_rec_size[t];
-
-	l->size = (l->size + 7) / 8 * 8;
-	l->t[t].offset = l->size;
-	l->t[t].count = count;
-	l->t[t].rec_size = gx_table_rec_size[t];
-	l->size += bytes;
-}
-
-/* Context of the passes over the span spill file. */
-struct span_pass {
-	const uint32_t *newidx;     /* old goroutine index -> sorted index */
-	size_t ng;
-	uint64_t *cnt;              /* spans per sorted goroutine */
-	uint64_t dropped;
-	/* gathering */
-	uint32_t g0, g1;            /* sorted goroutines [g0, g1) */
-	uint64_t *cursor;           /* next slot of each goroutine, relative to chunk */
-	struct gx_span_rec *chunk;
-};
-
-static void
-span_count_fn(void *ctx, const void *recs, size_t n)
-{
-	struct span_pass *sp = ctx;
-	const struct gx_span_rec *s = recs;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i].g < sp->ng)
-			sp->cnt[sp->newidx[s[i].g]]++;
-		else
-			sp->dropped++;
-	}
+	wr_pad(w);
+	memset(t, 0, sizeof(*t));
+	t->offset = w->pos;
+	t->rec_size = gx_table_rec_size[which];
 }
 
 static void
-span_gather_fn(void *ctx, const void *recs, size_t n)
+table_end(struct writer *w, struct gx_table_dir *t, unsigned which)
 {
-	struct span_pass *sp = ctx;
-	const struct gx_span_rec *s = recs;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint32_t g;
-
-		if (s[i].g >= sp->ng)
-			continue;
-		g = sp->newidx[s[i].g];
-		if (g < sp->g0 || g >= sp->g1)
-			continue;
-		sp->chunk[sp->cursor[g]] = s[i];
-		sp->chunk[sp->cursor[g]].g = g;
-		sp->cursor[g]++;
-	}
+	t->count = (w->pos - t->offset) / gx_table_rec_size[which];
 }
 
-/* One goroutine's spans, already in order, written as they come. */
-struct span_stream {
+/* Writes records of one packed table through the codec; a sequence (a
+ * goroutine's spans, all events) starts with pack_reset. */
+struct packer {
 	struct writer *w;
-	const uint32_t *newidx;
-	size_t ng;
-	uint32_t g;                 /* sorted index */
+	const struct codec *c;
+	struct gx_table_dir *t;
+	unsigned char prev[CODEC_MAX_REC];
 };
 
 static void
-span_stream_fn(void *ctx, const void *recs, size_t n)
+pack_reset(struct packer *pk)
 {
-	struct span_stream *ss = ctx;
+	memset(pk->prev, 0, sizeof(pk->prev));
+}
+
+static void
+pack_put(struct packer *pk, const void *rec, size_t rec_size)
+{
+	unsigned char out[CODEC_MAX_REC * 2];
+
+	wr_put(pk->w, out, pk->c->put(pk->prev, rec, out));
+	memcpy(pk->prev, rec, rec_size);
+	pk->t->records++;
+}
+
+/* The late spans (given before their goroutine), by goroutine: those of
+ * goroutine index g (builder order) are late[first[g] .. first[g + 1]). */
+struct late_spans {
+	struct gx_span_rec *v;
+	size_t n;
+	size_t *first;
+	size_t ng;
+	uint64_t dropped;
+};
+
+static void
+late_count_fn(void *ctx, const void *recs, size_t n)
+{
+	struct late_spans *ls = ctx;
 	const struct gx_span_rec *s = recs;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct gx_span_rec r;
-
-		if (s[i].g >= ss->ng || ss->newidx[s[i].g] != ss->g)
-			continue;
-		r = s[i];
-		r.g = ss->g;
-		wr_put(ss->w, &r, sizeof(r));
+		if (s[i].g < ls->ng)
+			ls->first[s[i].g + 1]++;
+		else
+			ls->dropped++;
 	}
+}
+
+static void
+late_gather_fn(void *ctx, const void *recs, size_t n)
+{
+	struct late_spans *ls = ctx;
+	const struct gx_span_rec *s = recs;
+	size_t i;
+
+	/* first[g] is the next free slot of g while gathering */
+	for (i = 0; i < n; i++)
+		if (s[i].g < ls->ng)
+			ls->v[ls->first[s[i].g]++] = s[i];
+}
+
+/* Read the late spill into ls. Returns 0 or an errno. */
+static int
+late_read(const struct gx_builder *b, struct spill_rd *rd, struct late_spans *ls)
+{
+	size_t g;
+	int e;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->ng = b->ng;
+	ls->first = xcalloc(b->ng + 2, sizeof(*ls->first));
+	if (b->late.count == 0)
+		return 0;
+	if ((e = spill_each(&b->late, rd, late_count_fn, ls)) != 0)
+		return e;
+	for (g = 0; g < b->ng; g++)
+		ls->first[g + 1] += ls->first[g];
+	ls->n = ls->first[b->ng];
+	ls->v = xreallocarray(NULL, ls->n + 1, sizeof(*ls->v));
+	if ((e = spill_each(&b->late, rd, late_gather_fn, ls)) != 0)
+		return e;
+	/* gathering moved every first[g] to first[g + 1]: shift back */
+	memmove(ls->first + 1, ls->first, b->ng * sizeof(*ls->first));
+	ls->first[0] = 0;
+	return 0;
+}
+
+static void
+wr_put_fn(void *ctx, const void *p, size_t n)
+{
+	wr_put(ctx, p, n);
 }
 
 /* Stable merge sort of spans by start time. */
@@ -1316,7 +1029,7 @@ sort_spans(struct gx_span_rec *v, size_t n)
 }
 
 struct remap_pass {
-	struct writer *w;
+	struct packer *pk;
 	const uint32_t *newidx;
 	size_t ng;
 	uint64_t bad_g;
@@ -1349,7 +1062,7 @@ event_fn(void *ctx, const void *recs, size_t n)
 		if (rp->all != NULL)
 			rp->all[rp->nall++] = r;
 		else
-			wr_put(rp->w, &r, sizeof(r));
+			pack_put(rp->pk, &r, sizeof(r));
 	}
 }
 
@@ -1364,7 +1077,7 @@ pspan_fn(void *ctx, const void *recs, size_t n)
 		struct gx_pspan_rec r = p[i];
 
 		r.g = remap_g(rp, r.g);
-		wr_put(rp->w, &r, sizeof(r));
+		pack_put(rp->pk, &r, sizeof(r));
 	}
 }
 
@@ -1400,62 +1113,33 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-/* Call fn on the spans of goroutine ids lo..hi: the run blocks that may
- * hold them (and neighbours: fn filters), then the late spans and the
- * spans not yet in a run. Returns 0 or an errno. */
-static int
-spans_each_range(const struct gx_builder *b, struct spill_rd *rd, uint64_t lo, uint64_t hi,
-                 void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
-{
-	const struct spill *s = &b->spans;
-	size_t k = 0, e;
-	int err;
-
-	while (k < s->nblks) {
-		if (s->blks[k].hi_id < lo || s->blks[k].lo_id > hi) {
-			k++;
-			continue;
-		}
-		for (e = k + 1; e < s->nblks && s->blks[e].hi_id >= lo && s->blks[e].lo_id <= hi; e++)
-			;
-		if ((err = spill_read_blks(s, rd, k, e, fn, ctx)) != 0)
-			return err;
-		k = e;
-	}
-	if ((err = spill_each(&b->late, rd, fn, ctx)) != 0)
-		return err;
-	if (s->nbuf > 0)
-		fn(ctx, s->buf, s->nbuf / s->rec);
-	return 0;
-}
-
 int
 gx_builder_write(struct gx_builder *b, const char *path,
                  const struct gx_source_id *source, const char *loader,
                  struct gx_diag *d)
 {
 	struct gx_index_header h;
-	struct layout l;
+	struct packer pk;
 	struct writer w;
-	struct span_pass sp;
+	struct late_spans ls;
 	struct remap_pass rp;
 	uint32_t *order = NULL, *newidx = NULL;
-	uint64_t *first = NULL;
+	uint64_t *boff = NULL, *cnt = NULL;
 	struct spill_rd rd;
 	char *dir = NULL, *tmp = NULL;
 	size_t i, ng = b->ng;
-	uint64_t nspans, acc;
 	int fd, e, rc = -1;
 
 	memset(&w, 0, sizeof(w));
-	memset(&sp, 0, sizeof(sp));
+	memset(&ls, 0, sizeof(ls));
 	memset(&rp, 0, sizeof(rp));
+	memset(&pk, 0, sizeof(pk));
 	memset(&rd, 0, sizeof(rd));
 	w.fd = -1;
 
-	if (b->spans.err || b->late.err || b->events.err || b->pspans.err) {
-		e = b->spans.err ? b->spans.err : b->late.err ? b->late.err :
-		    b->events.err ? b->events.err : b->pspans.err;
+	e = gx_chains_finish(b->spans);
+	if (e != 0 || b->late.err || b->events.err || b->pspans.err) {
+		e = e ? e : b->late.err ? b->late.err : b->events.err ? b->events.err : b->pspans.err;
 		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
 		            "cannot write a temporary file in %s: %s", b->tmpdir, strerror(e));
 		return -1;
@@ -1472,49 +1156,17 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	for (i = 0; i < ng; i++)
 		newidx[order[i]] = (uint32_t)i;
 
-	/* Count the spans of each goroutine: those in runs are counted; the
-	 * late ones and those not in a run yet are counted here. */
-	sp.newidx = newidx;
-	sp.ng = ng;
-	sp.cnt = xcalloc(ng + 1, sizeof(*sp.cnt));
-	for (i = 0; i < ng && i < b->g_cnt_cap; i++)
-		sp.cnt[newidx[i]] += b->g_cnt[i];
-	if ((e = spill_each(&b->late, &rd, span_count_fn, &sp)) != 0)
+	if ((e = late_read(b, &rd, &ls)) != 0)
 		goto spill_error;
-	span_count_fn(&sp, b->spans.buf, b->spans.nbuf / b->spans.rec);
-	first = xreallocarray(NULL, ng + 1, sizeof(*first));
-	acc = 0;
-	for (i = 0; i < ng; i++) {
-		first[i] = acc;
-		acc += sp.cnt[i];
-	}
-	first[ng] = acc;
-	nspans = acc;
-	if (sp.dropped > 0)
+	if (ls.dropped > 0)
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu spans of unknown goroutines dropped",
-		            (unsigned long long)sp.dropped);
-
-	/* Layout. */
-	memset(&l, 0, sizeof(l));
-	l.size = sizeof(h);
-	layout_table(&l, GX_T_STR_OFFS, b->nstr + 1);
-	layout_table(&l, GX_T_STR_BLOB, b->blob.len);
-	layout_table(&l, GX_T_FRAMES, b->nframes);
-	layout_table(&l, GX_T_STACKS, b->nstacks);
-	layout_table(&l, GX_T_STACK_FRAMES, b->nsf);
-	layout_table(&l, GX_T_GOROUTINES, ng);
-	layout_table(&l, GX_T_SPANS, nspans);
-	layout_table(&l, GX_T_EVENTS, b->events.count);
-	layout_table(&l, GX_T_PSPANS, b->pspans.count);
-	layout_table(&l, GX_T_DIAGS, b->ndiags);
-	l.size = (l.size + 7) / 8 * 8;
+		            (unsigned long long)ls.dropped);
 
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, GX_INDEX_MAGIC, 8);
 	h.version = GX_STORE_VERSION;
 	h.endian = GX_INDEX_ENDIAN;
-	h.file_size = l.size;
 	h.header_size = sizeof(h);
 	h.table_count = GX_T_COUNT;
 	if (source != NULL)
@@ -1529,7 +1181,6 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	h.meta = b->meta;
 	if (h.meta.profile >= GX_PROFILE_KIND_COUNT)
 		h.meta.profile = GX_PROFILE_NONE;
-	memcpy(h.tables, l.t, sizeof(l.t));
 
 	dir = dir_of(path);
 	fd = make_temp(dir, ".gotrex-index-", &tmp);
@@ -1541,80 +1192,80 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	w.fd = fd;
 	w.buf = xmalloc(SPILL_BLOCK);
 
+	/* The header goes first, once more at the end with the directory:
+	 * packed tables know their size only once written. */
 	wr_put(&w, &h, sizeof(h));
-	/* strings */
-	wr_pad(&w);
 	b->soff[b->nstr] = b->blob.len;
+	table_begin(&w, &h.tables[GX_T_STR_OFFS], GX_T_STR_OFFS);
 	wr_put(&w, b->soff, (b->nstr + 1) * sizeof(*b->soff));
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_STR_OFFS], GX_T_STR_OFFS);
+	table_begin(&w, &h.tables[GX_T_STR_BLOB], GX_T_STR_BLOB);
 	wr_put(&w, b->blob.data, b->blob.len);
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_STR_BLOB], GX_T_STR_BLOB);
+	table_begin(&w, &h.tables[GX_T_FRAMES], GX_T_FRAMES);
 	wr_put(&w, b->frames, b->nframes * sizeof(*b->frames));
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_FRAMES], GX_T_FRAMES);
+	table_begin(&w, &h.tables[GX_T_STACKS], GX_T_STACKS);
 	wr_put(&w, b->stacks, b->nstacks * sizeof(*b->stacks));
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_STACKS], GX_T_STACKS);
+	table_begin(&w, &h.tables[GX_T_STACK_FRAMES], GX_T_STACK_FRAMES);
 	wr_put(&w, b->sf, b->nsf * sizeof(*b->sf));
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_STACK_FRAMES], GX_T_STACK_FRAMES);
+
+	/* Spans, one packed chain per goroutine in id order; boff[i] is where
+	 * goroutine i's starts. A chain in order is copied as it is. */
+	table_begin(&w, &h.tables[GX_T_SPANS], GX_T_SPANS);
+	pk.w = &w;
+	pk.c = &span_codec;
+	pk.t = &h.tables[GX_T_SPANS];
+	boff = xreallocarray(NULL, ng + 1, sizeof(*boff));
+	cnt = xreallocarray(NULL, ng + 1, sizeof(*cnt));
+	for (i = 0; i < ng; i++) {
+		uint32_t g = order[i];
+		size_t nlate = ls.first[g + 1] - ls.first[g];
+
+		boff[i] = w.pos - h.tables[GX_T_SPANS].offset;
+		cnt[i] = gx_chains_count(b->spans, g) + nlate;
+		if (nlate == 0 && gx_chains_sorted(b->spans, g)) {
+			gx_chains_bytes(b->spans, g, wr_put_fn, &w);
+			h.tables[GX_T_SPANS].records += cnt[i];
+		} else {
+			struct gx_span_rec *v;
+			size_t n = gx_chains_unpack(b->spans, g, &v), j;
+
+			v = xreallocarray(v, n + nlate + 1, sizeof(*v));
+			if (nlate > 0)
+				memcpy(v + n, ls.v + ls.first[g], nlate * sizeof(*v));
+			n += nlate;
+			cnt[i] = n;
+			sort_spans(v, n);
+			pack_reset(&pk);
+			for (j = 0; j < n; j++) {
+				v[j].g = 0;
+				pack_put(&pk, &v[j], sizeof(v[j]));
+			}
+			free(v);
+		}
+	}
+	table_end(&w, &h.tables[GX_T_SPANS], GX_T_SPANS);
+
+	/* Goroutines, sorted by id. */
+	table_begin(&w, &h.tables[GX_T_GOROUTINES], GX_T_GOROUTINES);
 	for (i = 0; i < ng; i++) {
 		struct gx_goroutine_rec g = b->gs[order[i]];
 
-		g.first_span = first[i];
-		g.span_count = sp.cnt[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)sp.cnt[i];
+		g.first_span = boff[i];
+		g.span_count = cnt[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)cnt[i];
 		wr_put(&w, &g, sizeof(g));
 	}
-
-	/* Spans, a chunk of goroutines at a time. */
-	wr_pad(&w);
-	sp.cursor = xcalloc(ng + 1, sizeof(*sp.cursor));
-	{
-		size_t g0 = 0;
-
-		while (g0 < ng) {
-			size_t g1 = g0 + 1, n, k;
-
-			while (g1 < ng && first[g1 + 1] - first[g0] <= gx_store_span_budget)
-				g1++;
-			n = (size_t)(first[g1] - first[g0]);
-			if (n == 0) {
-				g0 = g1;
-				continue;
-			}
-			if (n > gx_store_span_budget && g1 == g0 + 1 && !b->spans_untracked &&
-			    order[g0] < b->g_track_cap && !b->g_unsorted[order[g0]]) {
-				/* One goroutine over the budget, its spans in order:
-				 * stream them instead of holding them. */
-				struct span_stream ss = { &w, newidx, ng, (uint32_t)g0 };
-				uint64_t id = b->gs[order[g0]].id;
-
-				/* no late spans: they would have set spans_untracked */
-				if ((e = spans_each_range(b, &rd, id, id, span_stream_fn, &ss)) != 0)
-					goto spill_error;
-				g0 = g1;
-				continue;
-			}
-			sp.g0 = (uint32_t)g0;
-			sp.g1 = (uint32_t)g1;
-			for (k = g0; k < g1; k++)
-				sp.cursor[k] = first[k] - first[g0];
-			sp.chunk = xreallocarray(NULL, n, sizeof(*sp.chunk));
-			if ((e = spans_each_range(b, &rd, b->gs[order[g0]].id, b->gs[order[g1 - 1]].id,
-			                          span_gather_fn, &sp)) != 0) {
-				free(sp.chunk);
-				sp.chunk = NULL;
-				goto spill_error;
-			}
-			for (k = g0; k < g1; k++)
-				sort_spans(sp.chunk + (first[k] - first[g0]), (size_t)sp.cnt[k]);
-			wr_put(&w, sp.chunk, n * sizeof(*sp.chunk));
-			free(sp.chunk);
-			sp.chunk = NULL;
-			g0 = g1;
-		}
-	}
+	table_end(&w, &h.tables[GX_T_GOROUTINES], GX_T_GOROUTINES);
 
 	/* Events, in time order. */
-	wr_pad(&w);
-	rp.w = &w;
+	table_begin(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
+	pk.c = &event_codec;
+	pk.t = &h.tables[GX_T_EVENTS];
+	pack_reset(&pk);
+	rp.pk = &pk;
 	rp.newidx = newidx;
 	rp.ng = ng;
 	if (b->events_out_of_order > 0) {
@@ -1629,27 +1280,37 @@ gx_builder_write(struct gx_builder *b, const char *path,
 
 		event_msort(rp.all, t, rp.nall);
 		free(t);
-		wr_put(&w, rp.all, rp.nall * sizeof(*rp.all));
+		for (i = 0; i < rp.nall; i++)
+			pack_put(&pk, &rp.all[i], sizeof(rp.all[i]));
 		free(rp.all);
 		rp.all = NULL;
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu events came out of time order and were sorted",
 		            (unsigned long long)b->events_out_of_order);
 	}
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
+
+	table_begin(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
+	pk.c = &pspan_codec;
+	pk.t = &h.tables[GX_T_PSPANS];
+	pack_reset(&pk);
 	if ((e = spill_each(&b->pspans, &rd, pspan_fn, &rp)) != 0)
 		goto spill_error;
-	wr_pad(&w);
-	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
-	wr_pad(&w);
+	table_end(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
 	if (rp.bad_g > 0)
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu events of unknown goroutines kept without a goroutine",
 		            (unsigned long long)rp.bad_g);
 
+	table_begin(&w, &h.tables[GX_T_DIAGS], GX_T_DIAGS);
+	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
+	table_end(&w, &h.tables[GX_T_DIAGS], GX_T_DIAGS);
+	wr_pad(&w);
+	h.file_size = w.pos;
+
 	wr_flush(&w);
-	if (w.err == 0 && w.pos != l.size)
-		w.err = EIO; /* cannot happen: the layout and the writes disagree */
+	if (w.err == 0 && pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		w.err = errno != 0 ? errno : EIO;
 	if (w.err == 0 && fsync(fd) != 0)
 		w.err = errno;
 	if (close(fd) != 0 && w.err == 0)
@@ -1690,9 +1351,10 @@ out:
 	}
 	free(w.buf);
 	free(rp.all);
-	free(sp.cursor);
-	free(sp.cnt);
-	free(first);
+	free(ls.v);
+	free(ls.first);
+	free(cnt);
+	free(boff);
 	free(order);
 	free(newidx);
 	spill_rd_free(&rd);

@@ -1,14 +1,21 @@
 /* store_file: the on-disk layout of an index file, shared by the builder
  * (store_build.c) and the reader (store_read.c). Private to the store.
  *
- * The file is a header followed by tables. Every table is an array of
- * fixed-width records in host byte order (little-endian on every platform
- * we build for; the endian field rejects a file from another byte order),
- * starting at a multiple of 8 bytes. The header's directory gives each
- * table's offset, record count and record size. */
+ * The file is a header followed by tables, each starting at a multiple of
+ * 8 bytes. Most tables are arrays of fixed-width records in host byte
+ * order (little-endian on every platform we build for; the endian field
+ * rejects a file from another byte order). The three big ones, spans,
+ * events and P spans, are packed with the delta codec of store_codec.h
+ * (about a quarter of the size: writing the index is most of its cost):
+ * spans one sequence per goroutine, at the goroutine's first_span byte,
+ * events and P spans one sequence each. The reader unpacks a sequence the
+ * first time it is asked for. The header's directory gives each table's
+ * offset, its size in records (packed tables: in bytes) and the record
+ * size (packed tables: 1), and for packed tables the records they hold. */
 #ifndef GOTREX_STORE_FILE_H
 #define GOTREX_STORE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,19 +31,21 @@ enum gx_table {
 	GX_T_FRAMES,       /* struct gx_frame_rec */
 	GX_T_STACKS,       /* struct gx_stack_rec */
 	GX_T_STACK_FRAMES, /* uint32_t frame ids */
-	GX_T_GOROUTINES,   /* struct gx_goroutine_rec, sorted by id */
-	GX_T_SPANS,        /* struct gx_span_rec, sorted by (g, start) */
-	GX_T_EVENTS,       /* struct gx_event_rec, sorted by time */
-	GX_T_PSPANS,       /* struct gx_pspan_rec */
+	GX_T_GOROUTINES,   /* struct gx_goroutine_rec, sorted by id; first_span
+	                      is a byte offset into the packed spans */
+	GX_T_SPANS,        /* packed struct gx_span_rec, by (g, start) */
+	GX_T_EVENTS,       /* packed struct gx_event_rec, sorted by time */
+	GX_T_PSPANS,       /* packed struct gx_pspan_rec */
 	GX_T_DIAGS,        /* struct gx_diag_rec */
 	GX_T_COUNT
 };
 
 struct gx_table_dir {
 	uint64_t offset;
-	uint64_t count;
-	uint32_t rec_size;
+	uint64_t count;      /* records; packed tables: bytes */
+	uint32_t rec_size;   /* packed tables: 1 */
 	uint32_t reserved;
+	uint64_t records;    /* packed tables: records packed in; else 0 */
 };
 
 /* A diagnostic of the load that built the index. */
@@ -71,20 +80,30 @@ _Static_assert(sizeof(struct gx_pspan_rec) == 24, "pspan record size");
 _Static_assert(sizeof(struct gx_store_meta) == 56, "meta size");
 _Static_assert(sizeof(struct gx_source_id) == 40, "source id size");
 _Static_assert(sizeof(struct gx_diag_rec) == 32, "diag record size");
-_Static_assert(sizeof(struct gx_table_dir) == 24, "table directory entry size");
+_Static_assert(sizeof(struct gx_table_dir) == 32, "table directory entry size");
 _Static_assert(sizeof(struct gx_index_header) % 8 == 0, "header size");
 
-/* Spans gathered in memory at a time while writing (tests lower it). */
-extern size_t gx_store_span_budget;
-/* Spans sorted into one spill run; read when a builder is made (tests
- * lower it to get many runs). */
+/* Spans held in memory before they are spilled; read when a builder is
+ * made (tests lower it to get many spills). */
 extern size_t gx_store_span_run;
+
+/* A temporary file in dir (or $TMPDIR), already unlinked; -1 on failure. */
+int gx_store_spill_open(const char *dir);
+/* write(2) all of p, retrying; false with errno set on failure. */
+bool gx_store_write_all(int fd, const void *p, size_t n);
 
 /* For gx_load: the structured form of stored diagnostic i, to replay it
  * into a struct gx_diag. Returns 0, or -1 when i is out of range. */
 int gx_store_diag_entry(const struct gx_store *s, size_t i, enum gx_severity *sev,
                         const char **source, uint64_t *line, uint64_t *offset,
                         const char **message);
+
+/* Packed tables (see the top). */
+static inline int
+gx_table_packed(unsigned t)
+{
+	return t == GX_T_SPANS || t == GX_T_EVENTS || t == GX_T_PSPANS;
+}
 
 /* Record size of each table. */
 static const uint32_t gx_table_rec_size[GX_T_COUNT] = {
@@ -94,9 +113,9 @@ static const uint32_t gx_table_rec_size[GX_T_COUNT] = {
 	[GX_T_STACKS] = sizeof(struct gx_stack_rec),
 	[GX_T_STACK_FRAMES] = sizeof(uint32_t),
 	[GX_T_GOROUTINES] = sizeof(struct gx_goroutine_rec),
-	[GX_T_SPANS] = sizeof(struct gx_span_rec),
-	[GX_T_EVENTS] = sizeof(struct gx_event_rec),
-	[GX_T_PSPANS] = sizeof(struct gx_pspan_rec),
+	[GX_T_SPANS] = 1,
+	[GX_T_EVENTS] = 1,
+	[GX_T_PSPANS] = 1,
 	[GX_T_DIAGS] = sizeof(struct gx_diag_rec),
 };
 

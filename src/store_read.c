@@ -4,7 +4,9 @@
  * (magic, version, byte order, size, every table within the file and
  * aligned). Records are not walked at open, so a reopen costs the same for
  * any size; instead every accessor checks the ids it follows, so a damaged
- * index gives empty answers, never a read out of bounds. */
+ * index gives empty answers, never a read out of bounds. The packed tables
+ * (spans, events, P spans) are unpacked the first time they are asked for,
+ * a goroutine's spans at a time, and kept until the store is closed. */
 #include "config.h"
 
 #include "gotrex/store.h"
@@ -18,7 +20,15 @@
 #include <unistd.h>
 
 #include "gotrex/util.h"
+#include "store_codec.h"
 #include "store_file.h"
+
+/* Records of a packed table unpacked. */
+struct unpacked {
+	void *v;
+	size_t n;
+	bool done;
+};
 
 struct gx_store {
 	const unsigned char *map;
@@ -26,8 +36,13 @@ struct gx_store {
 	const struct gx_index_header *h;
 	char loader[GX_INDEX_LOADER_MAX];
 	const void *t[GX_T_COUNT];   /* table start */
-	uint64_t n[GX_T_COUNT];      /* table record count */
+	uint64_t n[GX_T_COUNT];      /* table record count (packed: bytes) */
+	/* Unpacked records, made on first use; the pointers handed out stay
+	 * valid until close. */
+	struct unpacked *spans;      /* per goroutine */
+	struct unpacked *events, *pspans;
 };
+
 
 const char *
 gx_gstate_name(enum gx_gstate s)
@@ -78,6 +93,8 @@ validate(const unsigned char *map, size_t size)
 
 		if (d->rec_size != gx_table_rec_size[t])
 			return "bad record size in index table directory";
+		if (gx_table_packed((unsigned)t) ? d->records > d->count : d->records != 0)
+			return "bad record count of a packed index table";
 		if (d->offset % 8 != 0 || d->offset < sizeof(*h) || d->offset > size)
 			return "bad table offset in index table directory";
 		if (d->count > (size - d->offset) / d->rec_size)
@@ -145,16 +162,56 @@ gx_store_open(const char *path, struct gx_diag *d)
 		s->t[t] = s->map + s->h->tables[t].offset;
 		s->n[t] = s->h->tables[t].count;
 	}
+	s->spans = xcalloc((size_t)s->n[GX_T_GOROUTINES] + 1, sizeof(*s->spans));
+	s->events = xcalloc(1, sizeof(*s->events));
+	s->pspans = xcalloc(1, sizeof(*s->pspans));
 	return s;
 }
 
 void
 gx_store_close(struct gx_store *s)
 {
+	size_t g;
+
 	if (s == NULL)
 		return;
+	for (g = 0; g < s->n[GX_T_GOROUTINES]; g++)
+		free(s->spans[g].v);
+	free(s->spans);
+	free(s->events->v);
+	free(s->events);
+	free(s->pspans->v);
+	free(s->pspans);
 	munmap((void *)s->map, s->size);
 	free(s);
+}
+
+/* Unpack up to want records of size rec from in[0..avail) into u. A
+ * damaged sequence gives the records before the damage. */
+static void
+unpack(struct unpacked *u, const struct codec *c, size_t rec,
+       const unsigned char *in, uint64_t avail, uint64_t want)
+{
+	unsigned char prev[CODEC_MAX_REC];
+	unsigned char *v;
+	size_t pos = 0, k, got;
+
+	u->done = true;
+	if (want > avail / c->nf)
+		want = avail / c->nf; /* a record takes at least a byte a field */
+	if (want == 0)
+		return;
+	memset(prev, 0, sizeof(prev));
+	v = xreallocarray(NULL, (size_t)want, rec);
+	for (k = 0; k < want; k++) {
+		got = c->get(prev, in + pos, (size_t)avail - pos, v + k * rec);
+		if (got == 0)
+			break;
+		pos += got;
+		memcpy(prev, v + k * rec, rec);
+	}
+	u->v = v;
+	u->n = k;
 }
 
 const struct gx_source_id *
@@ -274,27 +331,66 @@ const struct gx_span_rec *
 gx_store_spans(const struct gx_store *s, size_t g, size_t *n)
 {
 	const struct gx_goroutine_rec *r = gx_store_goroutine(s, g);
-	uint64_t ns = s->n[GX_T_SPANS];
+	uint64_t bytes = s->n[GX_T_SPANS];
+	struct unpacked *u;
 
 	*n = 0;
-	if (r == NULL || r->first_span > ns || r->span_count > ns - r->first_span)
+	if (r == NULL || r->first_span > bytes)
 		return NULL;
-	*n = r->span_count;
-	return (const struct gx_span_rec *)s->t[GX_T_SPANS] + r->first_span;
+	u = &s->spans[g];
+	if (!u->done) {
+		struct gx_span_rec *v;
+		size_t i;
+
+		unpack(u, &span_codec, sizeof(*v), (const unsigned char *)s->t[GX_T_SPANS] +
+		       r->first_span, bytes - r->first_span, r->span_count);
+		/* the goroutine is the one asked for, whatever the bytes said */
+		for (v = u->v, i = 0; i < u->n; i++)
+			v[i].g = (uint32_t)g;
+	}
+	*n = u->n;
+	return u->v;
+}
+
+void
+gx_store_spans_drop(const struct gx_store *s, size_t g)
+{
+	if (g >= s->n[GX_T_GOROUTINES])
+		return;
+	free(s->spans[g].v);
+	memset(&s->spans[g], 0, sizeof(s->spans[g]));
+}
+
+size_t
+gx_store_event_count(const struct gx_store *s)
+{
+	return s->events->done ? s->events->n : (size_t)s->h->tables[GX_T_EVENTS].records;
+}
+
+size_t
+gx_store_pspan_count(const struct gx_store *s)
+{
+	return s->pspans->done ? s->pspans->n : (size_t)s->h->tables[GX_T_PSPANS].records;
 }
 
 const struct gx_event_rec *
 gx_store_events(const struct gx_store *s, size_t *n)
 {
-	*n = (size_t)s->n[GX_T_EVENTS];
-	return s->t[GX_T_EVENTS];
+	if (!s->events->done)
+		unpack(s->events, &event_codec, sizeof(struct gx_event_rec), s->t[GX_T_EVENTS],
+		       s->n[GX_T_EVENTS], s->h->tables[GX_T_EVENTS].records);
+	*n = s->events->n;
+	return s->events->v;
 }
 
 const struct gx_pspan_rec *
 gx_store_pspans(const struct gx_store *s, size_t *n)
 {
-	*n = (size_t)s->n[GX_T_PSPANS];
-	return s->t[GX_T_PSPANS];
+	if (!s->pspans->done)
+		unpack(s->pspans, &pspan_codec, sizeof(struct gx_pspan_rec), s->t[GX_T_PSPANS],
+		       s->n[GX_T_PSPANS], s->h->tables[GX_T_PSPANS].records);
+	*n = s->pspans->n;
+	return s->pspans->v;
 }
 
 size_t

@@ -1,11 +1,11 @@
-/* Unit tests of the builder's spill files: spans go out in sorted runs of
- * delta-coded blocks, events and P spans in delta-coded blocks. Random
- * stores, built with many run lengths and span budgets, must come back
- * from the index exactly as a plain in-memory model says: goroutines by
- * id, each one's spans stable-sorted by start (also spans given before
- * their goroutine existed, and goroutines streamed past the budget),
- * events and P spans in order with their goroutine indexes remapped, and
- * extreme field values intact. */
+/* Unit tests of the builder's spill files: spans go out as packed chains,
+ * one per goroutine, spilled every `run` spans; events and P spans in
+ * delta-coded blocks. Random stores, built with many run lengths, must
+ * come back from the index exactly as a plain in-memory model says:
+ * goroutines by id, each one's spans stable-sorted by start (also spans
+ * given before their goroutine existed, and goroutines whose spans came
+ * out of order), events and P spans in order with their goroutine indexes
+ * remapped, and extreme field values intact. */
 #include "config.h"
 
 #include <dirent.h>
@@ -26,7 +26,6 @@
 #include "gotrex/util.h"
 
 /* From src/store_file.h. */
-extern size_t gx_store_span_budget;
 extern size_t gx_store_span_run;
 
 static char tmpdir[PATH_MAX];
@@ -123,13 +122,13 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Build a random store with run length `run` and budget `budget` and check
- * it against the model. */
+/* Build a random store with run length `run` and check it against the
+ * model. */
 static void
-check_config(size_t run, size_t budget, uint64_t seed, bool with_late)
+check_config(size_t run, uint64_t seed, bool with_late)
 {
 	enum { NG = 40, NS = 6000, NE = 3000, NP = 1500 };
-	char *path = xasprintf("%s/r%zu-b%zu.gxi", tmpdir, run, budget);
+	char *path = xasprintf("%s/r%zu.gxi", tmpdir, run);
 	struct gx_goroutine_rec gs[NG];
 	struct given *sp = xcalloc(NS + 2 * 400, sizeof(*sp));
 	struct gx_event_rec *ev = xcalloc(NE, sizeof(*ev));
@@ -137,7 +136,7 @@ check_config(size_t run, size_t budget, uint64_t seed, bool with_late)
 	uint64_t ids[NG];
 	uint32_t newidx[NG];
 	size_t ns = 0, ng = 0, i, j, n, k, dropped = 0;
-	size_t saved_run = gx_store_span_run, saved_budget = gx_store_span_budget;
+	size_t saved_run = gx_store_span_run;
 	struct gx_builder *b;
 	struct gx_diag d = {0};
 	struct gx_store *s;
@@ -157,7 +156,7 @@ check_config(size_t run, size_t budget, uint64_t seed, bool with_late)
 	b = gx_builder_new(tmpdir);
 	gx_store_span_run = saved_run;
 	/* Goroutines come while spans do; goroutine 0 gets many in-order
-	 * spans and goroutine 1 many out of order (over small budgets). */
+	 * spans and goroutine 1 many out of order. */
 	gx_builder_goroutine(b, &gs[0]);
 	gx_builder_goroutine(b, &gs[1]);
 	ng = 2;
@@ -237,9 +236,7 @@ check_config(size_t run, size_t budget, uint64_t seed, bool with_late)
 		gx_builder_pspan(b, &ps[i]);
 	}
 
-	gx_store_span_budget = budget;
 	assert_int_equal(gx_builder_write(b, path, NULL, "t", &d), 0);
-	gx_store_span_budget = saved_budget;
 	gx_builder_free(b);
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(d.n, dropped > 0 ? 1 : 0);
@@ -310,19 +307,17 @@ check_config(size_t run, size_t budget, uint64_t seed, bool with_late)
 	free(ps);
 }
 
-/* Runs of one span, a few, many; budgets that force one goroutine per
- * chunk (streamed or gathered), a few, all. */
+/* Spills after every span, a few, many, never; several seeds each. */
 static void
-test_runs_and_budgets(void **state)
+test_runs(void **state)
 {
-	static const size_t runs[] = { 1, 7, 100, 1000, 1u << 17 };
-	static const size_t budgets[] = { 1, 50, 700, (size_t)1 << 21 };
+	static const size_t runs[] = { 1, 7, 50, 100, 700, 1000, 1u << 17, (size_t)1 << 21 };
 	size_t i, j;
 
 	(void)state;
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
-		for (j = 0; j < sizeof(budgets) / sizeof(budgets[0]); j++)
-			check_config(runs[i], budgets[j], 7 + i * 31 + j, false);
+		for (j = 0; j < 4; j++)
+			check_config(runs[i], 7 + i * 31 + j, false);
 }
 
 /* The same with spans given before their goroutine, and spans of a
@@ -330,21 +325,20 @@ test_runs_and_budgets(void **state)
 static void
 test_late_spans(void **state)
 {
-	static const size_t runs[] = { 1, 13, 500, 1u << 17 };
-	static const size_t budgets[] = { 1, 90, (size_t)1 << 21 };
+	static const size_t runs[] = { 1, 13, 90, 500, 1u << 17 };
 	size_t i, j;
 
 	(void)state;
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
-		for (j = 0; j < sizeof(budgets) / sizeof(budgets[0]); j++)
-			check_config(runs[i], budgets[j], 1000 + i * 7 + j, true);
+		for (j = 0; j < 3; j++)
+			check_config(runs[i], 1000 + i * 7 + j, true);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runs_and_budgets),
+		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_late_spans),
 	};
 

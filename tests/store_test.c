@@ -26,7 +26,7 @@
 #include "gotrex/util.h"
 
 /* From src/store_file.h: spans gathered in memory at a time when writing. */
-extern size_t gx_store_span_budget;
+extern size_t gx_store_span_run;
 
 static char tmpdir[PATH_MAX];
 
@@ -384,13 +384,20 @@ test_round_trip(void **state)
 	assert_int_equal(sp[1].start_ns, 300);
 	assert_string_equal(gx_store_str(s, sp[1].reason, NULL), "select");
 	assert_int_equal(sp[0].g, 2);
-	assert_int_equal(gx_store_goroutine(s, 2)->first_span, 2);
 	assert_int_equal(gx_store_goroutine(s, 2)->span_count, 2);
+	/* A dropped goroutine's spans come back the same when asked again. */
+	gx_store_spans_drop(s, 2);
+	sp = gx_store_spans(s, 2, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[1].start_ns, 300);
+	assert_string_equal(gx_store_str(s, sp[1].reason, NULL), "select");
 	sp = gx_store_spans(s, 3, &n);
 	assert_null(sp);
 	assert_int_equal(n, 0);
 
-	/* Events in time order, ties in the order given, g remapped. */
+	/* Events in time order, ties in the order given, g remapped; counted
+	 * before they are unpacked. */
+	assert_int_equal(gx_store_event_count(s), 3);
 	ev = gx_store_events(s, &n);
 	assert_int_equal(n, 3);
 	assert_int_equal(ev[0].kind, GX_EV_CREATE);
@@ -525,22 +532,25 @@ spill_file_open(void)
 	return found;
 }
 
-/* Many spans, in scrambled order, laid out in chunks of a small budget:
+/* Many spans, in scrambled order, spilled every 5000 spans:
  * each goroutine's spans come out contiguous and sorted, none lost. */
 static void
 test_many_spans(void **state)
 {
 	enum { NG = 97, NS = 200000 };
 	char *path = tpath("many.gxi");
-	struct gx_builder *b = gx_builder_new(tmpdir);
+	struct gx_builder *b;
 	struct gx_diag d = {0};
 	struct gx_store *s;
 	uint64_t want_sum = 0, got_sum = 0, total = 0, x = 12345;
 	size_t i, j, n;
-	size_t saved = gx_store_span_budget;
+	size_t saved = gx_store_span_run;
 
 	(void)state;
 	assert_false(spill_file_open());
+	gx_store_span_run = 5000;
+	b = gx_builder_new(tmpdir);
+	gx_store_span_run = saved;
 	for (i = 0; i < NG; i++) {
 		/* ids descending so the sort has work to do */
 		struct gx_goroutine_rec g = grec(1000 - i);
@@ -563,9 +573,7 @@ test_many_spans(void **state)
 	/* More than a spill block went by: the spill file must exist. */
 	assert_true(spill_file_open());
 
-	gx_store_span_budget = 5000;
 	assert_int_equal(gx_builder_write(b, path, NULL, "t", &d), 0);
-	gx_store_span_budget = saved;
 	gx_builder_free(b);
 	assert_false(spill_file_open());
 
@@ -577,7 +585,7 @@ test_many_spans(void **state)
 		const struct gx_span_rec *sp = gx_store_spans(s, i, &n);
 
 		assert_int_equal(g->id, 1000 - (NG - 1) + i);
-		assert_int_equal(g->first_span, total);
+		assert_int_equal(g->span_count, n);
 		total += n;
 		for (j = 0; j < n; j++) {
 			assert_int_equal(sp[j].g, i);
@@ -596,19 +604,19 @@ test_many_spans(void **state)
 	free(path);
 }
 
-/* Goroutines with more spans than the budget: streamed when their spans
- * came in order, gathered and sorted when not; a span given before its
- * goroutine existed disables streaming but is kept. */
+/* Goroutines with many spans, spilled many times: copied when their spans
+ * came in order, unpacked and sorted when not; a span given before its
+ * goroutine existed is merged in. */
 static void
 test_big_goroutines(void **state)
 {
 	char *path = tpath("big.gxi");
-	size_t saved = gx_store_span_budget;
+	size_t saved = gx_store_span_run;
 	int round;
 
 	(void)state;
 	for (round = 0; round < 2; round++) {
-		struct gx_builder *b = gx_builder_new(tmpdir);
+		struct gx_builder *b;
 		struct gx_diag d = {0};
 		struct gx_store *s;
 		const struct gx_span_rec *sp;
@@ -616,6 +624,9 @@ test_big_goroutines(void **state)
 		size_t i, n;
 		struct gx_goroutine_rec g;
 
+		gx_store_span_run = 1000;
+		b = gx_builder_new(tmpdir);
+		gx_store_span_run = saved;
 		memset(&r, 0, sizeof(r));
 		if (round == 1) {
 			/* a span for goroutine index 2 before it is added */
@@ -641,9 +652,7 @@ test_big_goroutines(void **state)
 		r.g = 2;
 		r.start_ns = 1;
 		gx_builder_span(b, &r);
-		gx_store_span_budget = 1000;
 		assert_int_equal(gx_builder_write(b, path, NULL, "t", &d), 0);
-		gx_store_span_budget = saved;
 		gx_builder_free(b);
 		s = gx_store_open(path, &d);
 		assert_non_null(s);

@@ -18,7 +18,7 @@
 
 /* Bumped whenever a record layout or table meaning changes; an index of
  * another version is rebuilt. */
-#define GX_STORE_VERSION 2
+#define GX_STORE_VERSION 3
 
 typedef uint32_t gx_str;   /* string id; 0 is the empty string */
 typedef uint32_t gx_stack; /* stack id; 0 is "no stack" */
@@ -81,7 +81,7 @@ struct gx_goroutine_rec {
 	int64_t ended_ns;     /* GX_TIME_NONE when alive at the end */
 	int64_t wait_since_ns;/* start of the final wait, GX_TIME_NONE if not waiting */
 	int64_t wait_ns;      /* how long it had waited at the end, 0 if unknown */
-	uint64_t first_span;  /* index of its first span in the span table */
+	uint64_t first_span;  /* where its spans start in the index (internal) */
 	uint32_t span_count;
 	gx_stack stack;       /* last known stack (dump: its stack) */
 	gx_stack create_stack;/* where it was created ("created by") */
@@ -255,10 +255,19 @@ const struct gx_goroutine_rec *gx_store_goroutine(const struct gx_store *s, size
 /* Index of goroutine id, or GX_NONE32. Binary search. */
 uint32_t gx_store_find_goroutine(const struct gx_store *s, uint64_t id);
 
-/* The spans of goroutine index g (empty when out of range). */
+/* The spans of goroutine index g (empty when out of range). Spans, events
+ * and P spans are packed in the index and unpacked on the first call (not
+ * thread-safe); the array stays valid until gx_store_close, or for spans
+ * until gx_store_spans_drop of that goroutine. */
 const struct gx_span_rec *gx_store_spans(const struct gx_store *s, size_t g, size_t *n);
+/* Free goroutine g's unpacked spans: for a pass over every goroutine that
+ * keeps none of them, so that it does not hold all of them at once. */
+void gx_store_spans_drop(const struct gx_store *s, size_t g);
 const struct gx_event_rec *gx_store_events(const struct gx_store *s, size_t *n);
 const struct gx_pspan_rec *gx_store_pspans(const struct gx_store *s, size_t *n);
+/* How many events and P spans the index holds, without unpacking them. */
+size_t gx_store_event_count(const struct gx_store *s);
+size_t gx_store_pspan_count(const struct gx_store *s);
 
 /* Diagnostics of the load that built the index, formatted. */
 size_t gx_store_diag_count(const struct gx_store *s);

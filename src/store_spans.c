@@ -1,0 +1,283 @@
+/* store_spans: the builder's span chains (see store_spans.h). */
+#include "config.h"
+
+#include "store_spans.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "gotrex/util.h"
+#include "store_codec.h"
+#include "store_file.h"
+
+#define STAGE_BYTES (1u << 20) /* spill writes are gathered up to this */
+#define MAP_RELEASE (32u << 20) /* spill bytes read before the map is let go */
+
+struct chain {
+	unsigned char *buf;        /* packed bytes not flushed yet */
+	size_t len, cap;
+	uint64_t count;
+	struct gx_span_rec last;   /* the next span is coded against it */
+	bool unsorted;
+};
+
+/* A flushed piece of one chain. */
+struct segment {
+	uint64_t off;
+	uint64_t len;
+	uint32_t g;
+};
+
+struct gx_chains {
+	char *dir;
+	struct chain *ch;          /* per goroutine */
+	size_t nch;
+	size_t held, flush_spans;  /* spans in memory, and the bound */
+	int fd;                    /* spill file, -1 until the first flush */
+	bool in_memory;            /* no spill file could be made: keep all */
+	int err;
+	uint64_t file_bytes;
+	unsigned char *stage;
+	size_t nstage;
+	struct segment *seg;
+	size_t nseg, seg_cap;
+	/* after finish */
+	const unsigned char *map;
+	size_t map_len;
+	size_t mapped_read;        /* bytes read through the map since the
+	                              last MADV_DONTNEED */
+	size_t *by_g;              /* segment indexes grouped by goroutine */
+	size_t *g_first;           /* nch + 1 starts into by_g */
+};
+
+struct gx_chains *
+gx_chains_new(const char *tmpdir, size_t flush_spans)
+{
+	struct gx_chains *c = xcalloc(1, sizeof(*c));
+
+	c->dir = tmpdir != NULL ? xstrdup(tmpdir) : NULL;
+	c->flush_spans = flush_spans > 0 ? flush_spans : 1;
+	c->fd = -1;
+	return c;
+}
+
+void
+gx_chains_free(struct gx_chains *c)
+{
+	size_t g;
+
+	if (c == NULL)
+		return;
+	for (g = 0; g < c->nch; g++)
+		free(c->ch[g].buf);
+	free(c->ch);
+	if (c->map != NULL)
+		munmap((void *)c->map, c->map_len);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->stage);
+	free(c->seg);
+	free(c->by_g);
+	free(c->g_first);
+	free(c->dir);
+	free(c);
+}
+
+static void
+stage_flush(struct gx_chains *c)
+{
+	if (c->nstage > 0 && c->err == 0 && !gx_store_write_all(c->fd, c->stage, c->nstage))
+		c->err = errno != 0 ? errno : EIO;
+	c->file_bytes += c->nstage;
+	c->nstage = 0;
+}
+
+/* Every chain's bytes in memory become a segment of the spill file. */
+static void
+flush(struct gx_chains *c)
+{
+	size_t g;
+
+	c->held = 0;
+	if (c->in_memory)
+		return;
+	if (c->fd < 0) {
+		c->fd = gx_store_spill_open(c->dir);
+		if (c->fd < 0) {
+			c->in_memory = true;
+			return;
+		}
+		c->stage = xmalloc(STAGE_BYTES);
+	}
+	for (g = 0; g < c->nch; g++) {
+		struct chain *ch = &c->ch[g];
+		struct segment *s;
+
+		if (ch->len == 0)
+			continue;
+		gx_grow(&c->seg, &c->seg_cap, c->nseg + 1, sizeof(*c->seg));
+		s = &c->seg[c->nseg++];
+		s->off = c->file_bytes + c->nstage;
+		s->len = ch->len;
+		s->g = (uint32_t)g;
+		if (c->nstage + ch->len > STAGE_BYTES)
+			stage_flush(c);
+		if (ch->len > STAGE_BYTES) {
+			if (c->err == 0 && !gx_store_write_all(c->fd, ch->buf, ch->len))
+				c->err = errno != 0 ? errno : EIO;
+			c->file_bytes += ch->len;
+		} else {
+			memcpy(c->stage + c->nstage, ch->buf, ch->len);
+			c->nstage += ch->len;
+		}
+		ch->len = 0;
+	}
+	stage_flush(c);
+}
+
+void
+gx_chains_add(struct gx_chains *c, uint32_t g, const struct gx_span_rec *r)
+{
+	unsigned char out[CODEC_MAX_REC];
+	struct gx_span_rec x = *r;
+	struct chain *ch;
+	size_t n;
+
+	if (g >= c->nch) {
+		size_t old = c->nch;
+
+		gx_grow(&c->ch, &c->nch, (size_t)g + 1, sizeof(*c->ch));
+		memset(c->ch + old, 0, (c->nch - old) * sizeof(*c->ch));
+	}
+	ch = &c->ch[g];
+	x.g = 0; /* the reader knows the goroutine */
+	if (ch->count > 0 && x.start_ns < ch->last.start_ns)
+		ch->unsorted = true;
+	n = span_put(&ch->last, &x, out);
+	if (ch->len + n > ch->cap)
+		gx_grow(&ch->buf, &ch->cap, ch->len + n, 1);
+	memcpy(ch->buf + ch->len, out, n);
+	ch->len += n;
+	ch->last = x;
+	ch->count++;
+	if (++c->held >= c->flush_spans)
+		flush(c);
+}
+
+uint64_t
+gx_chains_count(const struct gx_chains *c, uint32_t g)
+{
+	return g < c->nch ? c->ch[g].count : 0;
+}
+
+bool
+gx_chains_sorted(const struct gx_chains *c, uint32_t g)
+{
+	return g >= c->nch || !c->ch[g].unsorted;
+}
+
+int
+gx_chains_error(const struct gx_chains *c)
+{
+	return c->err;
+}
+
+int
+gx_chains_finish(struct gx_chains *c)
+{
+	size_t i, g, *at;
+
+	if (c->g_first != NULL)
+		return 0; /* finished already: a second write of the same builder */
+	if (c->fd >= 0)
+		stage_flush(c);
+	if (c->err != 0)
+		return c->err;
+	if (c->file_bytes > 0) {
+		void *m;
+
+		if (c->file_bytes > SIZE_MAX)
+			return EFBIG;
+		m = mmap(NULL, (size_t)c->file_bytes, PROT_READ, MAP_PRIVATE, c->fd, 0);
+		if (m == MAP_FAILED)
+			return errno;
+		c->map = m;
+		c->map_len = (size_t)c->file_bytes;
+	}
+	/* Segments grouped by goroutine, each goroutine's in file order. */
+	c->g_first = xcalloc(c->nch + 1, sizeof(*c->g_first));
+	for (i = 0; i < c->nseg; i++)
+		c->g_first[c->seg[i].g + 1]++;
+	for (g = 0; g < c->nch; g++)
+		c->g_first[g + 1] += c->g_first[g];
+	c->by_g = xreallocarray(NULL, c->nseg + 1, sizeof(*c->by_g));
+	at = xreallocarray(NULL, c->nch + 1, sizeof(*at));
+	memcpy(at, c->g_first, (c->nch + 1) * sizeof(*at));
+	for (i = 0; i < c->nseg; i++)
+		c->by_g[at[c->seg[i].g]++] = i;
+	free(at);
+	return 0;
+}
+
+void
+gx_chains_bytes(struct gx_chains *c, uint32_t g,
+                void (*out)(void *ctx, const void *p, size_t n), void *ctx)
+{
+	size_t k;
+
+	if (g >= c->nch || c->g_first == NULL)
+		return;
+	for (k = c->g_first[g]; k < c->g_first[g + 1]; k++) {
+		const struct segment *s = &c->seg[c->by_g[k]];
+
+		if (s->off > c->map_len || s->len > c->map_len - s->off)
+			continue;
+		out(ctx, c->map + s->off, (size_t)s->len);
+		/* Pages read stay in the page cache, not in our memory. */
+		c->mapped_read += (size_t)s->len;
+		if (c->mapped_read >= MAP_RELEASE) {
+			(void)madvise((void *)c->map, c->map_len, MADV_DONTNEED);
+			c->mapped_read = 0;
+		}
+	}
+	if (c->ch[g].len > 0)
+		out(ctx, c->ch[g].buf, c->ch[g].len);
+}
+
+struct unpack_ctx {
+	struct gx_span_rec *v;
+	size_t n, want;
+	struct gx_span_rec prev;
+};
+
+static void
+unpack_piece(void *ctx, const void *p, size_t len)
+{
+	struct unpack_ctx *u = ctx;
+	const unsigned char *in = p;
+	size_t pos = 0, got;
+
+	while (pos < len && u->n < u->want) {
+		got = span_get(&u->prev, in + pos, len - pos, &u->v[u->n]);
+		if (got == 0)
+			return;
+		pos += got;
+		u->prev = u->v[u->n++];
+	}
+}
+
+size_t
+gx_chains_unpack(struct gx_chains *c, uint32_t g, struct gx_span_rec **v)
+{
+	struct unpack_ctx u;
+
+	memset(&u, 0, sizeof(u));
+	u.want = (size_t)gx_chains_count(c, g);
+	u.v = xreallocarray(NULL, u.want + 1, sizeof(*u.v));
+	gx_chains_bytes(c, g, unpack_piece, &u);
+	*v = u.v;
+	return u.n;
+}
