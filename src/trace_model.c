@@ -30,13 +30,25 @@ struct mg {
 	bool system;          /* started in a runtime function */
 };
 
+/* Ids below DENSE_IDS (goroutine ids and a generation's stack ids are
+ * small counters in practice) are looked up in direct tables, the rest
+ * in hash maps; which one holds an id depends on the id alone. A table
+ * grows to the largest small id seen: at most 4 MiB each. */
+#define DENSE_IDS (1u << 20)
+#define DENSE_NONE UINT32_MAX
+
 struct model {
 	struct gx_builder *b;
 	struct gx_diag *d;
-	struct gx_u64map gidx;   /* goid -> index in gs */
+	struct gx_u64map gidx;   /* goid -> index in gs (goids >= DENSE_IDS) */
+	uint32_t *gdense;        /* goid -> index in gs, DENSE_NONE */
+	size_t ngdense;
 	struct mg *gs;
 	size_t ngs, capgs;
-	struct gx_u64map stacks; /* stack id of the current generation -> gx_stack */
+	struct gx_u64map stacks; /* stack id of the current generation -> gx_stack (ids >= DENSE_IDS) */
+	uint32_t *sdense;        /* stack id -> gx_stack, DENSE_NONE when not made yet */
+	size_t nsdense;
+	size_t sdense_hi;        /* entries set since the generation began: [0, sdense_hi) */
 	uint32_t *frames;
 	size_t capframes;
 	struct gx_buf scratch;
@@ -52,18 +64,28 @@ str(struct model *m, struct gx_t2_str s)
 	return s.len > 0 ? gx_builder_str(m->b, s.s, s.len) : 0;
 }
 
-static gx_stack
-stack(struct model *m, const struct gx_tev *ev, uint64_t id)
+/* The slot of id in a direct table (grown as needed, new entries
+ * DENSE_NONE); id < DENSE_IDS. */
+static uint32_t *
+dense_slot(uint32_t **v, size_t *n, uint64_t id)
 {
-	uint32_t *slot;
-	bool found;
+	if (id >= *n) {
+		size_t nn = *n ? *n : 256;
+
+		while (nn <= id)
+			nn *= 2;
+		*v = xreallocarray(*v, nn, sizeof(**v));
+		memset(*v + *n, 0xff, (nn - *n) * sizeof(**v));
+		*n = nn;
+	}
+	return &(*v)[id];
+}
+
+static gx_stack
+make_stack(struct model *m, const struct gx_tev *ev, uint64_t id)
+{
 	size_t i, n;
 
-	if (id == 0 || ev->gen == NULL)
-		return 0;
-	slot = gx_u64map_put(&m->stacks, id, &found);
-	if (found)
-		return *slot;
 	n = gx_tev_stack_depth(ev, id);
 	gx_grow(&m->frames, &m->capframes, n + 1, sizeof(*m->frames));
 	for (i = 0; i < n; i++) {
@@ -81,10 +103,34 @@ stack(struct model *m, const struct gx_tev *ev, uint64_t id)
 			r.flags |= GX_FRAME_RUNTIME;
 		m->frames[i] = gx_builder_frame(m->b, &r);
 	}
-	/* The slot may have moved while interning: look it up again. */
+	return n > 0 ? gx_builder_stack(m->b, m->frames, i) : 0;
+}
+
+static gx_stack
+stack(struct model *m, const struct gx_tev *ev, uint64_t id)
+{
+	uint32_t *slot;
+	bool found;
+	gx_stack st;
+
+	if (id == 0 || ev->gen == NULL)
+		return 0;
+	if (id < DENSE_IDS) {
+		if (id < m->nsdense && m->sdense[id] != DENSE_NONE)
+			return m->sdense[id];
+		st = make_stack(m, ev, id);
+		*dense_slot(&m->sdense, &m->nsdense, id) = st;
+		if (id >= m->sdense_hi)
+			m->sdense_hi = (size_t)id + 1;
+		return st;
+	}
 	slot = gx_u64map_put(&m->stacks, id, &found);
-	*slot = n > 0 ? gx_builder_stack(m->b, m->frames, i) : 0;
-	return *slot;
+	if (found)
+		return *slot;
+	st = make_stack(m, ev, id);
+	/* The slot may have moved while interning: look it up again. */
+	*gx_u64map_put(&m->stacks, id, &found) = st;
+	return st;
 }
 
 static struct mg *
@@ -95,7 +141,12 @@ goroutine(struct model *m, int64_t id)
 	struct gx_goroutine_rec r;
 	struct mg *g;
 
-	slot = gx_u64map_put(&m->gidx, (uint64_t)id, &found);
+	if ((uint64_t)id < DENSE_IDS) {
+		slot = dense_slot(&m->gdense, &m->ngdense, (uint64_t)id);
+		found = *slot != DENSE_NONE;
+	} else {
+		slot = gx_u64map_put(&m->gidx, (uint64_t)id, &found);
+	}
 	if (found)
 		return &m->gs[*slot];
 	*slot = (uint32_t)m->ngs;
@@ -265,6 +316,9 @@ on_event(struct model *m, const struct gx_tev *wire)
 	case GX_TEV_SYNC:
 		/* A new generation: stack ids start over. */
 		gx_u64map_clear(&m->stacks);
+		if (m->sdense_hi > 0)
+			memset(m->sdense, 0xff, m->sdense_hi * sizeof(*m->sdense));
+		m->sdense_hi = 0;
 		break;
 	case GX_TEV_STATE_TRANSITION: {
 		struct gx_tev_transition t;
@@ -401,7 +455,9 @@ gx_trace_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	meta->go_version = gx_builder_cstr(b, versions[gx_trace_reader_version(r)]);
 	gx_trace_reader_free(r);
 	gx_u64map_free(&m.gidx);
+	free(m.gdense);
 	gx_u64map_free(&m.stacks);
+	free(m.sdense);
 	free(m.gs);
 	free(m.frames);
 	gx_buf_free(&m.scratch);
