@@ -315,7 +315,7 @@ q_push(struct ordering *o)
 	return &o->q[(o->qstart + o->qlen++) & (o->qcap - 1)];
 }
 
-static bool
+static inline bool
 q_pop(struct ordering *o, struct gx_tev *e)
 {
 	if (o->qlen == 0)
