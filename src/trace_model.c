@@ -37,6 +37,14 @@ struct mg {
 #define DENSE_IDS (1u << 20)
 #define DENSE_NONE UINT32_MAX
 
+/* Id of the current generation -> what the builder made of it, for ids
+ * below DENSE_IDS; DENSE_NONE when not made yet. Emptied at each
+ * generation (ids start over), [0, hi) being what was set. */
+struct gencache {
+	uint32_t *v;
+	size_t n, hi;
+};
+
 struct model {
 	struct gx_builder *b;
 	struct gx_diag *d;
@@ -46,9 +54,8 @@ struct model {
 	struct mg *gs;
 	size_t ngs, capgs;
 	struct gx_u64map stacks; /* stack id of the current generation -> gx_stack (ids >= DENSE_IDS) */
-	uint32_t *sdense;        /* stack id -> gx_stack, DENSE_NONE when not made yet */
-	size_t nsdense;
-	size_t sdense_hi;        /* entries set since the generation began: [0, sdense_hi) */
+	struct gencache sdense;  /* stack id -> gx_stack */
+	struct gencache rdense;  /* string id of a GoStop/GoBlock reason -> gx_str */
 	uint32_t *frames;
 	size_t capframes;
 	struct gx_buf scratch;
@@ -106,6 +113,28 @@ make_stack(struct model *m, const struct gx_tev *ev, uint64_t id)
 	return n > 0 ? gx_builder_stack(m->b, m->frames, i) : 0;
 }
 
+static uint32_t
+gencache_get(const struct gencache *c, uint64_t id)
+{
+	return id < c->n ? c->v[id] : DENSE_NONE;
+}
+
+static void
+gencache_set(struct gencache *c, uint64_t id, uint32_t v)
+{
+	*dense_slot(&c->v, &c->n, id) = v;
+	if (id >= c->hi)
+		c->hi = (size_t)id + 1;
+}
+
+static void
+gencache_clear(struct gencache *c)
+{
+	if (c->hi > 0)
+		memset(c->v, 0xff, c->hi * sizeof(*c->v));
+	c->hi = 0;
+}
+
 static gx_stack
 stack(struct model *m, const struct gx_tev *ev, uint64_t id)
 {
@@ -116,12 +145,11 @@ stack(struct model *m, const struct gx_tev *ev, uint64_t id)
 	if (id == 0 || ev->gen == NULL)
 		return 0;
 	if (id < DENSE_IDS) {
-		if (id < m->nsdense && m->sdense[id] != DENSE_NONE)
-			return m->sdense[id];
+		st = gencache_get(&m->sdense, id);
+		if (st != DENSE_NONE)
+			return st;
 		st = make_stack(m, ev, id);
-		*dense_slot(&m->sdense, &m->nsdense, id) = st;
-		if (id >= m->sdense_hi)
-			m->sdense_hi = (size_t)id + 1;
+		gencache_set(&m->sdense, id, st);
 		return st;
 	}
 	slot = gx_u64map_put(&m->stacks, id, &found);
@@ -233,6 +261,25 @@ close_state(struct model *m, struct mg *g, int64_t ns)
 	gx_builder_span(m->b, &s);
 }
 
+/* The reason of a transition, interned once per generation and string
+ * id: a GoStop's or GoBlock's reason is its string argument args[0]
+ * (gx_tev_transition), the other transitions have none. */
+static gx_str
+reason(struct model *m, const struct gx_tev *ev, const struct gx_tev_transition *t)
+{
+	uint64_t id = ev->args[0];
+	gx_str r;
+
+	if ((ev->type != GX_EV2_GO_STOP && ev->type != GX_EV2_GO_BLOCK) || id >= DENSE_IDS)
+		return str(m, t->reason);
+	r = gencache_get(&m->rdense, id);
+	if (r == DENSE_NONE) {
+		r = str(m, t->reason);
+		gencache_set(&m->rdense, id, r);
+	}
+	return r;
+}
+
 static void
 on_goroutine(struct model *m, const struct gx_tev *ev, const struct gx_tev_transition *t)
 {
@@ -287,7 +334,7 @@ on_goroutine(struct model *m, const struct gx_tev *ev, const struct gx_tev_trans
 	}
 	g->state = to;
 	g->since = ev->ns;
-	g->reason = to == GX_G_DEAD ? 0 : str(m, t->reason);
+	g->reason = to == GX_G_DEAD ? 0 : reason(m, ev, t);
 	g->stack = tstk;
 	if (tstk != 0)
 		g->last_stack = tstk;
@@ -316,9 +363,8 @@ on_event(struct model *m, const struct gx_tev *wire)
 	case GX_TEV_SYNC:
 		/* A new generation: stack ids start over. */
 		gx_u64map_clear(&m->stacks);
-		if (m->sdense_hi > 0)
-			memset(m->sdense, 0xff, m->sdense_hi * sizeof(*m->sdense));
-		m->sdense_hi = 0;
+		gencache_clear(&m->sdense);
+		gencache_clear(&m->rdense);
 		break;
 	case GX_TEV_STATE_TRANSITION: {
 		struct gx_tev_transition t;
@@ -457,7 +503,8 @@ gx_trace_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	gx_u64map_free(&m.gidx);
 	free(m.gdense);
 	gx_u64map_free(&m.stacks);
-	free(m.sdense);
+	free(m.sdense.v);
+	free(m.rdense.v);
 	free(m.gs);
 	free(m.frames);
 	gx_buf_free(&m.scratch);
