@@ -1135,7 +1135,11 @@ struct cursor {
 	uint32_t mslot;     /* the thread's slot in the ordering, UINT32_MAX until known */
 	size_t mi;          /* index into gen->ms */
 	int64_t last_ts;
-	size_t idx, off;
+	size_t idx;         /* the batch in gen->ms[mi] being read */
+	bool loaded;        /* its fields below are set */
+	const uint8_t *data, *p, *end; /* its payload, the next event, the end */
+	uint64_t data_off;  /* input offset of data[0] */
+	uint64_t btime;     /* its base time, ticks */
 	struct gx_tev ev;
 };
 
@@ -1255,8 +1259,6 @@ gx_trace_reader_free(struct gx_trace_reader *r)
 static int
 cursor_next(struct gx_trace_reader *r, struct cursor *bc, struct gx_t2_err *err)
 {
-	const struct gx_t2_mlist *ml = &r->gen.ms[bc->mi];
-	const struct gx_t2_batch *b;
 	const struct gx_t2_spec *spec;
 	const uint8_t *p;
 	size_t n, i = 1;
@@ -1264,24 +1266,37 @@ cursor_next(struct gx_trace_reader *r, struct cursor *bc, struct gx_t2_err *err)
 	unsigned typ;
 	int k, a;
 
-	while (bc->idx < ml->n && ml->b[bc->idx].len == bc->off) {
-		bc->idx++;
-		bc->off = 0;
-		bc->last_ts = 0;
+	/* The next batch with an event (Go accepts empty ones). */
+	while (bc->p == bc->end) {
+		const struct gx_t2_mlist *ml = &r->gen.ms[bc->mi];
+		const struct gx_t2_batch *b;
+
+		if (bc->loaded) {
+			bc->idx++;
+			bc->last_ts = 0;
+		}
+		if (bc->idx >= ml->n) {
+			bc->loaded = false;
+			bc->p = bc->end = NULL;
+			return 0;
+		}
+		b = &ml->b[bc->idx];
+		bc->loaded = true;
+		bc->data = bc->p = b->data;
+		bc->end = b->len > 0 ? b->data + b->len : b->data;
+		bc->data_off = b->off;
+		bc->btime = b->time;
 	}
-	if (bc->idx == ml->n)
-		return 0;
-	b = &ml->b[bc->idx];
 	if (bc->last_ts == 0)
-		bc->last_ts = gx_t2_ticks_to_ns(r->gen.freq, b->time);
-	p = b->data + bc->off;
-	n = b->len - bc->off;
+		bc->last_ts = gx_t2_ticks_to_ns(r->gen.freq, bc->btime);
+	p = bc->p;
+	n = (size_t)(bc->end - p);
 	typ = p[0];
 	/* Every field is set below (m, p, g by the ordering's push); no
 	 * memset of the whole event on this path. */
 	bc->ev.m = bc->ev.p = bc->ev.g = GX_TNONE;
 	bc->ev.args[0] = bc->ev.args[1] = bc->ev.args[2] = bc->ev.args[3] = 0;
-	bc->ev.off = b->off + bc->off;
+	bc->ev.off = bc->data_off + (uint64_t)(p - bc->data);
 	bc->ev.gen = &r->gen;
 	if (typ >= GX_EV2_MAX_EXPERIMENTAL) {
 		err->off = bc->ev.off;
@@ -1314,7 +1329,7 @@ cursor_next(struct gx_trace_reader *r, struct cursor *bc, struct gx_t2_err *err)
 	}
 	bc->ev.ns = (int64_t)((uint64_t)gx_t2_ticks_to_ns(r->gen.freq, dt) + (uint64_t)bc->last_ts);
 	bc->last_ts = bc->ev.ns;
-	bc->off += i;
+	bc->p += i;
 	return 1;
 }
 
