@@ -295,6 +295,22 @@ struct build {
 	uint32_t *cand;           /* candidates found per resource (before the cap) */
 	bool *runtime_release;    /* resource released by the runtime (trace history) */
 	bool *undetermined_res;   /* possible timer channel without other evidence */
+
+	/* Per stack id: its innermost user frame + 2, 1 when it has none,
+	 * 0 when not yet looked at. A trace has millions of spans and
+	 * events but few distinct stacks: each is looked at once. */
+	uint32_t *ufirst;
+	size_t nstacks;
+	/* Classification of a blocked (reason, stack) pair, as history
+	 * and lock order ask it of every span: key reason << 32 | stack. */
+	struct cls_slot *cls;
+	size_t cls_cap, cls_n;
+};
+
+struct cls_slot {
+	uint64_t key;
+	bool used;
+	struct gx_wg_goroutine c;
 };
 
 static uint32_t
@@ -653,42 +669,100 @@ user_frames(const struct gx_store *s, const struct gx_goroutine_rec *g)
 	return c;
 }
 
+/* Index of the innermost user frame of stack st, GX_NONE32 when none. */
+static uint32_t
+first_user(struct build *b, gx_stack st)
+{
+	const struct gx_store *s = b->s;
+	size_t depth;
+	uint32_t found = GX_NONE32;
+
+	if (st < b->nstacks && b->ufirst[st] != 0)
+		return b->ufirst[st] == 1 ? GX_NONE32 : b->ufirst[st] - 2;
+	depth = gx_store_stack_depth(s, st);
+	for (size_t i = 0; i < depth && i < UINT32_MAX - 2; i++)
+		if (gx_wg_user_frame(s, gx_store_stack_frame(s, st, i))) {
+			found = (uint32_t)i;
+			break;
+		}
+	if (st < b->nstacks)
+		b->ufirst[st] = found == GX_NONE32 ? 1 : found + 2;
+	return found;
+}
+
 /* Site of a wait: reason and innermost user function, for history. */
 static uint64_t
-site_key(const struct gx_store *s, gx_stack st, gx_str reason)
+site_key(struct build *b, gx_stack st, gx_str reason)
 {
-	size_t depth = gx_store_stack_depth(s, st);
+	uint32_t i = first_user(b, st);
+	const struct gx_frame_rec *f = i == GX_NONE32 ? NULL : gx_store_stack_frame(b->s, st, i);
 
-	for (size_t i = 0; i < depth; i++) {
-		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
-
-		if (gx_wg_user_frame(s, f))
-			return gx_mix64(((uint64_t)f->func << 32 | f->line) ^ gx_mix64(reason + 1));
-	}
+	if (f != NULL)
+		return gx_mix64(((uint64_t)f->func << 32 | f->line) ^ gx_mix64(reason + 1));
 	return gx_mix64(gx_mix64(reason + 1) ^ st);
 }
 
 /* Where a stack is, for pairing a waker with the waiters it woke: the
  * innermost user frame's function and line; 0 when it has none. */
 static uint64_t
-loc_key(const struct gx_store *s, gx_stack st)
+loc_key(struct build *b, gx_stack st)
 {
-	size_t depth = gx_store_stack_depth(s, st);
+	uint32_t i = first_user(b, st);
+	const struct gx_frame_rec *f = i == GX_NONE32 ? NULL : gx_store_stack_frame(b->s, st, i);
 
-	for (size_t i = 0; i < depth; i++) {
-		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+	return f != NULL ? gx_mix64((uint64_t)f->func << 32 | f->line) | 1 : 0;
+}
 
-		if (gx_wg_user_frame(s, f))
-			return gx_mix64((uint64_t)f->func << 32 | f->line) | 1;
+/* gx_wg_classify of a goroutine waiting with reason at stack (a span of
+ * a trace), looked up once per distinct pair. */
+static struct gx_wg_goroutine
+classify_wait(struct build *b, gx_str reason, gx_stack st)
+{
+	uint64_t key = (uint64_t)reason << 32 | st;
+	size_t mask, i;
+
+	if (2 * (b->cls_n + 1) > b->cls_cap) {
+		size_t ncap = b->cls_cap ? 2 * b->cls_cap : 256;
+		struct cls_slot *t = xcalloc(ncap, sizeof *t);
+
+		for (size_t j = 0; j < b->cls_cap; j++) {
+			if (!b->cls[j].used)
+				continue;
+			i = gx_mix64(b->cls[j].key) & (ncap - 1);
+			while (t[i].used)
+				i = (i + 1) & (ncap - 1);
+			t[i] = b->cls[j];
+		}
+		free(b->cls);
+		b->cls = t;
+		b->cls_cap = ncap;
 	}
-	return 0;
+	mask = b->cls_cap - 1;
+	i = gx_mix64(key) & mask;
+	while (b->cls[i].used) {
+		if (b->cls[i].key == key)
+			return b->cls[i].c;
+		i = (i + 1) & mask;
+	}
+	{
+		struct gx_goroutine_rec fake = { .state = GX_G_WAITING };
+
+		fake.reason = reason;
+		fake.stack = st;
+		gx_wg_classify(b->s, &fake, &b->cls[i].c);
+	}
+	b->cls[i].used = true;
+	b->cls[i].key = key;
+	b->cls_n++;
+	return b->cls[i].c;
 }
 
 struct hist {
 	uint64_t site;
 	uint32_t unblocker;   /* goroutine index, GX_NONE32 for the runtime;
 	                         partner records: the goroutine that was woken */
-	int64_t ns;
+	uint32_t count;       /* times seen (history and partners); 1 for lock order */
+	int64_t ns;           /* history and partners: the last time */
 };
 
 static int
@@ -703,72 +777,209 @@ cmp_hist(const void *a, const void *b)
 	return x->ns < y->ns ? -1 : x->ns > y->ns;
 }
 
+/* Distinct (site, goroutine) records with a count and the last time:
+ * an open-addressing table over the records array. */
+struct hagg {
+	struct hist *h;
+	size_t n, cap;
+	uint32_t *slot;          /* record index + 1, 0 when empty */
+	size_t scap;
+};
+
+static void
+hagg_add(struct hagg *a, uint64_t site, uint32_t who, int64_t ns)
+{
+	size_t mask, i;
+
+	if (2 * (a->n + 1) > a->scap) {
+		size_t ncap = a->scap ? 2 * a->scap : 1024;
+
+		free(a->slot);
+		a->slot = xcalloc(ncap, sizeof *a->slot);
+		a->scap = ncap;
+		for (size_t j = 0; j < a->n; j++) {
+			i = gx_mix64(a->h[j].site ^ gx_mix64(a->h[j].unblocker)) & (ncap - 1);
+			while (a->slot[i] != 0)
+				i = (i + 1) & (ncap - 1);
+			a->slot[i] = (uint32_t)(j + 1);
+		}
+	}
+	mask = a->scap - 1;
+	i = gx_mix64(site ^ gx_mix64(who)) & mask;
+	while (a->slot[i] != 0) {
+		struct hist *x = &a->h[a->slot[i] - 1];
+
+		if (x->site == site && x->unblocker == who) {
+			if (x->count < UINT32_MAX)
+				x->count++;
+			if (ns > x->ns)
+				x->ns = ns;
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	if (a->n >= UINT32_MAX - 1)
+		return; /* cannot happen with an index's event counts */
+	gx_grow(&a->h, &a->cap, a->n + 1, sizeof *a->h);
+	a->h[a->n] = (struct hist){ .site = site, .unblocker = who, .count = 1, .ns = ns };
+	a->slot[i] = (uint32_t)(++a->n);
+}
+
+static void lock_order_of(struct build *b, uint32_t g, const struct gx_span_rec *sp, size_t nsp,
+                          struct hist **out, size_t *nout, size_t *cap);
+
+/* Goroutine index of each goroutine id, for the unblockers of millions
+ * of events: an open-addressing table (ids are unique in a store). */
+struct idmap {
+	uint64_t *id;
+	uint32_t *g;             /* GX_NONE32 when empty */
+	size_t cap;
+};
+
+static void
+idmap_init(struct idmap *m, const struct gx_store *s, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n + 16)
+		m->cap <<= 1;
+	m->id = xcalloc(m->cap, sizeof *m->id);
+	m->g = xmalloc(m->cap * sizeof *m->g);
+	memset(m->g, 0xff, m->cap * sizeof *m->g);
+	for (size_t g = 0; g < n; g++) {
+		uint64_t id = gx_store_goroutine(s, g)->id;
+		size_t i = gx_mix64(id) & (m->cap - 1);
+
+		while (m->g[i] != GX_NONE32 && m->id[i] != id)
+			i = (i + 1) & (m->cap - 1);
+		if (m->g[i] == GX_NONE32) {
+			m->id[i] = id;
+			m->g[i] = (uint32_t)g;
+		}
+	}
+}
+
+/* As gx_store_find_goroutine: the index of goroutine id, GX_NONE32. */
+static uint32_t
+idmap_find(const struct idmap *m, const struct gx_store *s, uint64_t id)
+{
+	size_t i = gx_mix64(id) & (m->cap - 1);
+
+	while (m->g[i] != GX_NONE32) {
+		if (m->id[i] == id)
+			return m->g[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	/* Not one of the first n (a store with more goroutines than the
+	 * graph takes): ask the store. */
+	return gx_store_find_goroutine(s, id);
+}
+
 /* Unblock history from the trace: (site, unblocker) pairs; and partner
- * records (where the waker was, whom it woke) for channel waits. */
+ * records (where the waker was, whom it woke) for channel waits. Each
+ * distinct pair once, with how often and when last, sorted by site then
+ * goroutine. With lock_order, also the lock order of every blocked
+ * goroutine (lock_order_of) into *lord.
+ *
+ * The work is done goroutine by goroutine, so that only one goroutine's
+ * spans are unpacked at a time (a big trace has far more spans than
+ * memory wants to hold at once). */
 static struct hist *
-build_history(struct build *b, size_t *nh, struct hist **part, size_t *npart)
+build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, size_t *npart,
+              struct hist **lord, size_t *nlord)
 {
 	const struct gx_store *s = b->s;
-	size_t nev, cap = 0, capp = 0;
-	const struct gx_event_rec *ev = gx_store_events(s, &nev);
-	struct hist *h = NULL;
+	size_t nev = 0, nu = 0, caplord = 0;
+	const struct gx_event_rec *ev = NULL;
+	struct hagg ha = { 0 }, pa = { 0 };
+	size_t *off = NULL, *byg = NULL;
+	struct idmap ids = { 0 };
 
 	*nh = 0;
 	*part = NULL;
 	*npart = 0;
-	for (size_t i = 0; i < nev; i++) {
+	*lord = NULL;
+	*nlord = 0;
+	if (gx_store_event_count(s) > 0) {
+		ev = gx_store_events(s, &nev);
+		/* The unblock events of each goroutine, in time order. */
+		off = xcalloc(b->n + 2, sizeof *off);
+		for (size_t i = 0; i < nev; i++)
+			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n) {
+				off[ev[i].g + 2]++;
+				nu++;
+			}
+		for (size_t g = 0; g < b->n; g++)
+			off[g + 2] += off[g + 1];
+		byg = xmalloc((nu + 1) * sizeof *byg);
+		for (size_t i = 0; i < nev; i++)
+			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n)
+				byg[off[ev[i].g + 1]++] = i;
+		if (nu > 0)
+			idmap_init(&ids, s, b->n);
+	}
+
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_wg_goroutine *x = &b->w->gw[g];
 		const struct gx_span_rec *sp;
-		size_t nsp, lo, hi;
-		uint32_t u;
+		size_t nsp, lo = 0;
+		bool lk = lock_order && blocked_kind((enum gx_wait_kind)x->kind) && !x->opaque &&
+		          gx_store_stack_depth(s, gx_store_goroutine(s, g)->stack) > 0;
 
-		if (ev[i].kind != GX_EV_UNBLOCK || ev[i].g >= b->n)
+		if ((off == NULL || off[g] == off[g + 1]) && !lk)
 			continue;
-		sp = gx_store_spans(s, ev[i].g, &nsp);
-		/* The span that was going on at the unblock: last start <= ns. */
-		lo = 0;
-		hi = nsp;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+		sp = gx_store_spans(s, g, &nsp);
+		for (size_t j = off != NULL ? off[g] : 0; off != NULL && j < off[g + 1]; j++) {
+			const struct gx_event_rec *e = &ev[byg[j]];
+			size_t at_span;
+			uint32_t u;
 
-			if (sp[mid].start_ns <= ev[i].ns)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		/* The model ends the wait and starts the runnable span at the
-		 * unblock's own time: the wait is the span just before. */
-		while (lo > 0 && sp[lo - 1].state != GX_G_WAITING && sp[lo - 1].start_ns == ev[i].ns)
-			lo--;
-		if (lo == 0 || sp[lo - 1].state != GX_G_WAITING)
-			continue;
-		u = ev[i].arg0 == 0 ? GX_NONE32 : gx_store_find_goroutine(s, ev[i].arg0);
-		gx_grow(&h, &cap, *nh + 1, sizeof *h);
-		h[*nh].site = site_key(s, sp[lo - 1].stack, sp[lo - 1].reason);
-		h[*nh].unblocker = u;
-		h[*nh].ns = ev[i].ns;
-		(*nh)++;
-		if (u != GX_NONE32 && u != ev[i].g) {
-			struct gx_goroutine_rec fake = { .state = GX_G_WAITING };
-			struct gx_wg_goroutine c;
-			enum gx_res_kind rk;
-			uint64_t at = loc_key(s, ev[i].stack);
+			/* The span that was going on at the unblock: last start
+			 * <= ns. Spans and this goroutine's events are both in
+			 * time order: it only moves forward. */
+			while (lo < nsp && sp[lo].start_ns <= e->ns)
+				lo++;
+			/* The model ends the wait and starts the runnable span at the
+			 * unblock's own time: the wait is the span just before. */
+			at_span = lo;
+			while (at_span > 0 && sp[at_span - 1].state != GX_G_WAITING &&
+			       sp[at_span - 1].start_ns == e->ns)
+				at_span--;
+			if (at_span == 0 || sp[at_span - 1].state != GX_G_WAITING)
+				continue;
+			u = e->arg0 == 0 ? GX_NONE32 : idmap_find(&ids, s, e->arg0);
+			hagg_add(&ha, site_key(b, sp[at_span - 1].stack, sp[at_span - 1].reason), u, e->ns);
+			if (u != GX_NONE32 && u != g) {
+				uint64_t at = loc_key(b, e->stack);
+				enum gx_res_kind rk;
 
-			fake.reason = sp[lo - 1].reason;
-			fake.stack = sp[lo - 1].stack;
-			gx_wg_classify(s, &fake, &c);
-			rk = gx_wg_res_kind((enum gx_wait_kind)c.kind);
-			if (at != 0 && (rk == GX_RES_CHAN || rk == GX_RES_SELECT)) {
-				gx_grow(part, &capp, *npart + 1, sizeof **part);
-				(*part)[*npart] = (struct hist){ .site = at, .unblocker = ev[i].g, .ns = ev[i].ns };
-				(*npart)++;
+				if (at == 0)
+					continue;
+				rk = gx_wg_res_kind((enum gx_wait_kind)classify_wait(
+					b, sp[at_span - 1].reason, sp[at_span - 1].stack).kind);
+				if (rk == GX_RES_CHAN || rk == GX_RES_SELECT)
+					hagg_add(&pa, at, (uint32_t)g, e->ns);
 			}
 		}
+		if (lk)
+			lock_order_of(b, (uint32_t)g, sp, nsp, lord, nlord, &caplord);
+		gx_store_spans_drop(s, g);
 	}
-	if (*nh > 1)
-		qsort(h, *nh, sizeof *h, cmp_hist);
-	if (*npart > 1)
-		qsort(*part, *npart, sizeof **part, cmp_hist);
-	return h;
+	free(off);
+	free(byg);
+	free(ids.id);
+	free(ids.g);
+	free(ha.slot);
+	free(pa.slot);
+	if (ha.n > 1)
+		qsort(ha.h, ha.n, sizeof *ha.h, cmp_hist);
+	if (pa.n > 1)
+		qsort(pa.h, pa.n, sizeof *pa.h, cmp_hist);
+	if (*nlord > 1)
+		qsort(*lord, *nlord, sizeof **lord, cmp_hist);
+	*nh = ha.n;
+	*part = pa.h;
+	*npart = pa.n;
+	return ha.h;
 }
 
 /* First record of site in a sorted history. */
@@ -794,19 +1005,18 @@ hist_lower(const struct hist *h, size_t n, uint64_t site)
  * lock. Records (lock site, holder) into *out. */
 #define LOCK_ORDER_SPANS 256
 static void
-lock_order_of(struct build *b, uint32_t g, struct hist **out, size_t *nout, size_t *cap)
+lock_order_of(struct build *b, uint32_t g, const struct gx_span_rec *sp, size_t nsp,
+              struct hist **out, size_t *nout, size_t *cap)
 {
 	const struct gx_store *s = b->s;
 	const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
-	size_t nsp, cd = gx_store_stack_depth(s, gr->stack), mc = cd, looked = 0;
-	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
-	uint64_t here = loc_key(s, gr->stack);
+	size_t cd = gx_store_stack_depth(s, gr->stack), mc = cd, looked = 0;
+	uint64_t here = loc_key(b, gr->stack);
 
 	if (cd == 0 || nsp < 2)
 		return;
 	for (size_t k = nsp - 1; k-- > 0 && looked < LOCK_ORDER_SPANS && mc > 0;) {
 		size_t sd, c = 0, ui = GX_NONE32;
-		struct gx_goroutine_rec fake = { .state = GX_G_WAITING };
 		struct gx_wg_goroutine x;
 
 		if (sp[k].state != GX_G_WAITING || sp[k].stack == 0)
@@ -822,16 +1032,15 @@ lock_order_of(struct build *b, uint32_t g, struct hist **out, size_t *nout, size
 				break;
 			c++;
 		}
-		fake.reason = sp[k].reason;
-		fake.stack = sp[k].stack;
-		gx_wg_classify(s, &fake, &x);
+		x = classify_wait(b, sp[k].reason, sp[k].stack);
 		ui = x.site_frame;
 		if (x.kind == GX_WAIT_MUTEX && ui != GX_NONE32 && sd - 1 - ui < c && sd - 1 - ui < mc) {
-			uint64_t site = loc_key(s, sp[k].stack);
+			uint64_t site = loc_key(b, sp[k].stack);
 
 			if (site != 0 && site != here) {
 				gx_grow(out, cap, *nout + 1, sizeof **out);
-				(*out)[*nout] = (struct hist){ .site = site, .unblocker = g, .ns = sp[k].end_ns };
+				(*out)[*nout] = (struct hist){ .site = site, .unblocker = g, .count = 1,
+				                               .ns = sp[k].end_ns };
 				(*nout)++;
 			}
 		}
@@ -848,7 +1057,7 @@ build_candidates(struct build *b)
 	const struct gx_store *s = b->s;
 	struct by_creator bc;
 	struct hist *hist, *part, *lord = NULL;
-	size_t nhist, npart, nlord = 0, caplord = 0;
+	size_t nhist, npart, nlord = 0;
 	const struct gx_store_meta *meta = gx_store_meta(s);
 	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
 	uint32_t *tmutex = NULL;   /* trace: blocked on a mutex, address or not */
@@ -869,21 +1078,18 @@ build_candidates(struct build *b)
 	sort_store = s;
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
-	hist = build_history(b, &nhist, &part, &npart);
+	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
 			const struct gx_wg_goroutine *x = &w->gw[g];
 
 			if (!blocked_kind((enum gx_wait_kind)x->kind) || x->opaque)
 				continue;
-			lock_order_of(b, (uint32_t)g, &lord, &nlord, &caplord);
 			if (x->kind == GX_WAIT_MUTEX && ntmutex < MUTEX_HINT_MAX) {
 				gx_grow(&tmutex, &ctm, ntmutex + 1, sizeof *tmutex);
 				tmutex[ntmutex++] = (uint32_t)g;
 			}
 		}
-		if (nlord > 1)
-			qsort(lord, nlord, sizeof *lord, cmp_hist);
 	}
 	for (size_t g = 0; g < b->n && nmutex_waiters < MUTEX_HINT_MAX; g++) {
 		if (w->gw[g].kind != GX_WAIT_MUTEX || w->gw[g].addr == 0)
@@ -1005,34 +1211,23 @@ build_candidates(struct build *b)
 		if (nhist > 0) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
-				uint64_t site = site_key(s, wg->stack, wg->reason);
-				size_t lo = 0, hi = nhist;
+				uint64_t site = site_key(b, wg->stack, wg->reason);
 
-				while (lo < hi) {
-					size_t mid = lo + (hi - lo) / 2;
-
-					if (hist[mid].site < site)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				while (lo < nhist && hist[lo].site == site) {
-					size_t e = lo;
+				/* One record per (site, unblocker). */
+				for (size_t lo = hist_lower(hist, nhist, site);
+				     lo < nhist && hist[lo].site == site; lo++) {
 					uint32_t u = hist[lo].unblocker;
 
-					while (e < nhist && hist[e].site == site && hist[e].unblocker == u)
-						e++;
 					if (u == GX_NONE32) {
 						b->runtime_release[r] = true;
 						add_xedge(b, GX_NONE32, (uint32_t)r, GX_EVID_RUNTIME,
-						          GX_STRENGTH_OBSERVED, (uint32_t)(e - lo), hist[e - 1].ns);
+						          GX_STRENGTH_OBSERVED, hist[lo].count, hist[lo].ns);
 						found++;
 					} else if (u != wt[i] && u < b->n && w->alive[u]) {
 						add_xedge(b, u, (uint32_t)r, GX_EVID_HISTORY, GX_STRENGTH_OBSERVED,
-						          (uint32_t)(e - lo), hist[e - 1].ns);
+						          hist[lo].count, hist[lo].ns);
 						found++;
 					}
-					lo = e;
 				}
 			}
 		}
@@ -1043,21 +1238,18 @@ build_candidates(struct build *b)
 		if (npart > 0 && (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT)) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
-				uint64_t at = loc_key(s, wg->stack);
-				size_t lo = at ? hist_lower(part, npart, at) : npart;
+				uint64_t at = loc_key(b, wg->stack);
 
-				while (lo < npart && part[lo].site == at) {
-					size_t e = lo;
+				/* One record per (site, woken goroutine). */
+				for (size_t lo = at ? hist_lower(part, npart, at) : npart;
+				     lo < npart && part[lo].site == at; lo++) {
 					uint32_t u = part[lo].unblocker;
 
-					while (e < npart && part[e].site == at && part[e].unblocker == u)
-						e++;
 					if (u != wt[i] && u < b->n && w->gw[u].resource != r) {
 						add_xedge(b, u, (uint32_t)r, GX_EVID_PARTNER, GX_STRENGTH_OBSERVED,
-						          (uint32_t)(e - lo), part[e - 1].ns);
+						          part[lo].count, part[lo].ns);
 						found++;
 					}
-					lo = e;
 				}
 			}
 		}
@@ -1066,7 +1258,7 @@ build_candidates(struct build *b)
 		if (nlord > 0 && R->kind == GX_RES_MUTEX) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
-				uint64_t at = loc_key(s, wg->stack);
+				uint64_t at = loc_key(b, wg->stack);
 				size_t lo = at ? hist_lower(lord, nlord, at) : nlord;
 
 				for (; lo < nlord && lord[lo].site == at; lo++) {
@@ -1797,6 +1989,8 @@ gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
 	b.w = w;
 	b.s = s;
 	b.n = w->n;
+	b.nstacks = gx_store_stack_count(s);
+	b.ufirst = xcalloc(b.nstacks + 1, sizeof *b.ufirst);
 
 	build_resources(&b);
 	build_index(&b);
@@ -1819,6 +2013,8 @@ gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
 	free(b.cand);
 	free(b.runtime_release);
 	free(b.undetermined_res);
+	free(b.ufirst);
+	free(b.cls);
 	return w;
 }
 
