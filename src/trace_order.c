@@ -187,6 +187,11 @@ struct ordering {
 	/* The queue of completed events (a ring; qcap is a power of two). */
 	struct gx_tev *q;
 	size_t qstart, qlen, qcap;
+	/* When set (the queue is empty and the reader wants an event), the
+	 * next push goes here, the reader's event, instead of the queue:
+	 * most advances make one event, which then is not copied twice. */
+	struct gx_tev *direct;
+	bool direct_done;
 	/* The error of the last failed advance. */
 	char err[256];
 	uint64_t err_off;
@@ -374,8 +379,15 @@ validate_ctx(struct ordering *o, const struct gx_tev *ev, struct ctx c, int m, i
 static void
 push(struct ordering *o, const struct gx_tev *ev, int64_t m, int64_t p, int64_t g)
 {
-	struct gx_tev *e = q_push(o);
+	struct gx_tev *e;
 
+	if (o->direct != NULL) {
+		e = o->direct;
+		o->direct = NULL;
+		o->direct_done = true;
+	} else {
+		e = q_push(o);
+	}
 	*e = *ev;
 	e->m = m;
 	e->p = p;
@@ -1574,31 +1586,32 @@ read_event(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 		         r->gen.gen);
 		return -1;
 	}
+	/* The queue is empty here: the first event the advance makes goes
+	 * straight into ev. */
+	r->o.direct = ev;
+	r->o.direct_done = false;
 	rc = try_advance(r, 0, err);
-	if (rc < 0)
-		return -1;
 	if (rc == 0) {
-		bool ok = false;
-
 		gx_t2_pdqsort(r->frontier, r->nf, cursor_less, cursor_swap);
 		for (i = 1; i < r->nf; i++) {
 			rc = try_advance(r, i, err);
-			if (rc < 0)
-				return -1;
-			if (rc > 0) {
-				ok = true;
+			if (rc != 0)
 				break;
-			}
-		}
-		if (!ok) {
-			err->off = r->frontier[0]->ev.off;
-			snprintf(err->msg, sizeof(err->msg),
-			         "broken trace: failed to advance in generation %" PRIu64
-			         " (no thread's next event can happen; first stuck: %s on thread %" PRId64 ")",
-			         r->gen.gen, gx_t2_event_name(r->frontier[0]->ev.type), r->frontier[0]->m);
-			return -1;
 		}
 	}
+	r->o.direct = NULL;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		err->off = r->frontier[0]->ev.off;
+		snprintf(err->msg, sizeof(err->msg),
+		         "broken trace: failed to advance in generation %" PRIu64
+		         " (no thread's next event can happen; first stuck: %s on thread %" PRId64 ")",
+		         r->gen.gen, gx_t2_event_name(r->frontier[0]->ev.type), r->frontier[0]->m);
+		return -1;
+	}
+	if (r->o.direct_done)
+		return 1;
 	if (!q_pop(&r->o, ev)) {
 		err->off = GX_NOWHERE;
 		snprintf(err->msg, sizeof(err->msg), "internal error: advance successful, but queue is empty");
