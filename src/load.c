@@ -466,6 +466,7 @@ gx_load_ex(const char *path, const struct gx_load_opts *o, struct gx_load_info *
 	/* Build. */
 	t0 = now_ms();
 	b = gx_builder_new(dir_ok ? dir : tmp_dir());
+	gx_builder_async(b); /* packing and spilling on a second core */
 	gx_builder_meta(b)->format = (uint32_t)fmt;
 	if (fn(in, b, &ld) != 0) {
 		if (ld.errors == 0)

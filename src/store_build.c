@@ -5,16 +5,16 @@
  * spill files in the builder's tmpdir as they come, delta-coded (see the
  * record codec below), so the memory of a load does not grow with them.
  *
- * Events and P spans are spilled in the order they come. Spans go into
- * one packed chain per goroutine (store_spans.c), spilled every SPAN_RUN
- * spans. A span whose goroutine does not exist yet goes to a plain "late"
- * spill.
+ * Records are packed into chains as they come (store_chains.c): spans one
+ * chain per goroutine, events and P spans a chain each. A span whose
+ * goroutine does not exist yet goes to a plain "late" spill instead.
  *
- * At write time goroutines are sorted by id and every goroutine index in
- * events and P spans is remapped to the sorted order. Spans are laid out by
- * (goroutine, start): a goroutine's chain is copied as it is, unless its
+ * At write time goroutines are sorted by id; the index maps the builder's
+ * goroutine indexes in events and P spans to the sorted ones (the reader
+ * applies it), so their chains are copied as they are. Spans are laid out
+ * by (goroutine, start): a goroutine's chain is copied too, unless its
  * spans came out of order or late: then it is unpacked, sorted (stably) and
- * packed again. */
+ * packed again, as are events that came out of time order. */
 #include "config.h"
 
 #include "gotrex/store.h"
@@ -28,14 +28,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gotrex/pipe.h"
 #include "gotrex/util.h"
 #include "store_codec.h"
 #include "store_file.h"
-#include "store_spans.h"
+#include "store_chains.h"
 
 #define SPILL_BLOCK (1u << 20)          /* bytes buffered before a spill write */
 #define READ_BLOCK (1u << 20)           /* bytes per read of a spill file */
-#define SPAN_RUN ((size_t)1 << 21)      /* spans held in memory, about 16 MB */
+#define SPAN_RUN ((size_t)1 << 19)      /* spans held in memory, about 16 MB */
+#define EVENT_RUN ((size_t)1 << 18)     /* events, P spans held, about 14 MB each */
 
 /* Tests may lower the run length (before a builder is made) to exercise
  * many spills. */
@@ -439,9 +441,13 @@ struct gx_builder {
 	struct htab gh;
 	uint64_t key_gid;
 
+	struct gx_pipe *pipe;        /* to the worker that sinks spans, events
+	                                and P spans; NULL: done here */
 	struct gx_chains *spans;     /* per goroutine (builder index) */
 	struct spill late;          /* spans that came before their goroutine */
-	struct spill events, pspans;
+	struct gx_chains *events, *pspans; /* one chain each */
+	uint64_t g_bound;           /* 1 + the largest goroutine index in
+	                               events and P spans */
 	int64_t last_event_ns;
 	uint64_t events_out_of_order;
 
@@ -536,6 +542,13 @@ g_hashof(const void *ctx, uint32_t id)
 	return mix64(b->gs[id].id);
 }
 
+/* The order of a goroutine's spans. */
+static int64_t
+span_start(const void *rec)
+{
+	return ((const struct gx_span_rec *)rec)->start_ns;
+}
+
 struct gx_builder *
 gx_builder_new(const char *tmpdir)
 {
@@ -557,13 +570,14 @@ gx_builder_new(const char *tmpdir)
 	b->stacks[0].first = 0;
 	b->stacks[0].count = 0;
 	b->nstacks = 1;
-	b->spans = gx_chains_new(b->tmpdir, gx_store_span_run);
+	b->spans = gx_chains_new(b->tmpdir, gx_store_span_run, &span_codec,
+	                         sizeof(struct gx_span_rec), span_start);
 	spill_init(&b->late, b->tmpdir, sizeof(struct gx_span_rec),
 	           SPILL_BLOCK / sizeof(struct gx_span_rec), &span_codec);
-	spill_init(&b->events, b->tmpdir, sizeof(struct gx_event_rec),
-	           SPILL_BLOCK / sizeof(struct gx_event_rec), &event_codec);
-	spill_init(&b->pspans, b->tmpdir, sizeof(struct gx_pspan_rec),
-	           SPILL_BLOCK / sizeof(struct gx_pspan_rec), &pspan_codec);
+	b->events = gx_chains_new(b->tmpdir, EVENT_RUN, &event_codec,
+	                          sizeof(struct gx_event_rec), NULL);
+	b->pspans = gx_chains_new(b->tmpdir, EVENT_RUN, &pspan_codec,
+	                          sizeof(struct gx_pspan_rec), NULL);
 	b->last_event_ns = INT64_MIN;
 	return b;
 }
@@ -573,6 +587,7 @@ gx_builder_free(struct gx_builder *b)
 {
 	if (b == NULL)
 		return;
+	gx_pipe_finish(b->pipe);
 	free(b->tmpdir);
 	gx_buf_free(&b->blob);
 	free(b->soff);
@@ -586,8 +601,8 @@ gx_builder_free(struct gx_builder *b)
 	free(b->gh.slot);
 	gx_chains_free(b->spans);
 	spill_free(&b->late);
-	spill_free(&b->events);
-	spill_free(&b->pspans);
+	gx_chains_free(b->events);
+	gx_chains_free(b->pspans);
 	free(b->diags);
 	free(b);
 }
@@ -744,32 +759,118 @@ cmp_gid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Spans, events and P spans, on the builder's thread or the worker's. */
+enum { SINK_SPAN, SINK_LATE, SINK_EVENT, SINK_PSPAN };
+
+struct sink_msg {
+	uint32_t kind;
+	uint32_t pad;
+	union {
+		struct gx_span_rec span;
+		struct gx_event_rec event;
+		struct gx_pspan_rec pspan;
+	} u;
+};
+
+static void
+sink(struct gx_builder *b, const struct sink_msg *m)
+{
+	switch (m->kind) {
+	case SINK_SPAN: {
+		struct gx_span_rec r = m->u.span;
+
+		r.g = 0; /* the chain says which goroutine: the reader sets it */
+		gx_chains_add(b->spans, m->u.span.g, &r);
+		break;
+	}
+	case SINK_LATE:
+		spill_add(&b->late, &m->u.span);
+		break;
+	case SINK_EVENT:
+		gx_chains_add(b->events, 0, &m->u.event);
+		break;
+	default:
+		gx_chains_add(b->pspans, 0, &m->u.pspan);
+		break;
+	}
+}
+
+static void
+sink_consume(void *ctx, const void *recs, size_t n)
+{
+	const struct sink_msg *m = recs;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sink(ctx, &m[i]);
+}
+
+/* A message to fill: in the pipe's ring, or in *local when there is no
+ * worker (then sink_put hands it over at once). */
+static struct sink_msg *
+sink_msg(struct gx_builder *b, struct sink_msg *local, uint32_t kind)
+{
+	struct sink_msg *m = b->pipe != NULL ? gx_pipe_slot(b->pipe) : local;
+
+	m->kind = kind;
+	return m;
+}
+
+static void
+sink_put(struct gx_builder *b, struct sink_msg *m)
+{
+	if (b->pipe != NULL)
+		gx_pipe_commit(b->pipe);
+	else
+		sink(b, m);
+}
+
+void
+gx_builder_async(struct gx_builder *b)
+{
+	if (b->pipe == NULL)
+		b->pipe = gx_pipe_start(sizeof(struct sink_msg), sink_consume, b);
+}
+
 void
 gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s)
 {
-	struct gx_span_rec r = *s;
+	struct sink_msg local, *m;
 
-	memset(r.reserved, 0, sizeof(r.reserved));
-	if (r.g < b->ng)
-		gx_chains_add(b->spans, r.g, &r);
-	else
-		spill_add(&b->late, &r);
+	/* Whether its goroutine exists is decided here, where goroutines are
+	 * added. */
+	m = sink_msg(b, &local, s->g < b->ng ? SINK_SPAN : SINK_LATE);
+	m->u.span = *s;
+	memset(m->u.span.reserved, 0, sizeof(m->u.span.reserved));
+	sink_put(b, m);
 }
 
 void
 gx_builder_event(struct gx_builder *b, const struct gx_event_rec *e)
 {
+	struct sink_msg local, *m;
+
 	if (e->ns < b->last_event_ns)
 		b->events_out_of_order++;
 	else
 		b->last_event_ns = e->ns;
-	spill_add(&b->events, e);
+	if (e->g != GX_NONE32 && e->g >= b->g_bound)
+		b->g_bound = (uint64_t)e->g + 1;
+	m = sink_msg(b, &local, SINK_EVENT);
+	m->u.event = *e;
+	sink_put(b, m);
 }
 
 void
 gx_builder_pspan(struct gx_builder *b, const struct gx_pspan_rec *p)
 {
-	spill_add(&b->pspans, p);
+	struct sink_msg local, *m;
+
+	if (p->g != GX_NONE32 && p->g >= b->g_bound)
+		b->g_bound = (uint64_t)p->g + 1;
+	m = sink_msg(b, &local, SINK_PSPAN);
+	m->u.pspan = *p;
+	sink_put(b, m);
 }
 
 struct gx_store_meta *
@@ -1028,57 +1129,24 @@ sort_spans(struct gx_span_rec *v, size_t n)
 	free(tmp);
 }
 
-struct remap_pass {
-	struct packer *pk;
-	const uint32_t *newidx;
-	size_t ng;
-	uint64_t bad_g;
-	struct gx_event_rec *all;    /* events to sort, or NULL to write directly */
-	size_t nall;
-};
-
-static uint32_t
-remap_g(struct remap_pass *rp, uint32_t g)
+/* Events and P spans whose goroutine index never came to be a goroutine:
+ * the reader gives them none. */
+static uint64_t
+count_bad_g(struct gx_chains *c, size_t rec_size, size_t g_off, size_t ng)
 {
-	if (g == GX_NONE32)
-		return g;
-	if (g < rp->ng)
-		return rp->newidx[g];
-	rp->bad_g++;
-	return GX_NONE32;
-}
-
-static void
-event_fn(void *ctx, const void *recs, size_t n)
-{
-	struct remap_pass *rp = ctx;
-	const struct gx_event_rec *e = recs;
-	size_t i;
+	unsigned char *v;
+	size_t n = gx_chains_unpack(c, 0, (void **)&v), i;
+	uint64_t bad = 0;
 
 	for (i = 0; i < n; i++) {
-		struct gx_event_rec r = e[i];
+		uint32_t g;
 
-		r.g = remap_g(rp, r.g);
-		if (rp->all != NULL)
-			rp->all[rp->nall++] = r;
-		else
-			pack_put(rp->pk, &r, sizeof(r));
+		memcpy(&g, v + i * rec_size + g_off, sizeof(g));
+		if (g != GX_NONE32 && g >= ng)
+			bad++;
 	}
-}
-
-static void
-pspan_fn(void *ctx, const void *recs, size_t n)
-{
-	struct remap_pass *rp = ctx;
-	const struct gx_pspan_rec *p = recs;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		struct gx_pspan_rec r = p[i];
-
-		r.g = remap_g(rp, r.g);
-		pack_put(rp->pk, &r, sizeof(r));
-	}
+	free(v);
+	return bad;
 }
 
 static void
@@ -1122,7 +1190,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	struct packer pk;
 	struct writer w;
 	struct late_spans ls;
-	struct remap_pass rp;
+	uint64_t bad_g = 0;
 	uint32_t *order = NULL, *newidx = NULL;
 	uint64_t *boff = NULL, *cnt = NULL;
 	struct spill_rd rd;
@@ -1132,14 +1200,19 @@ gx_builder_write(struct gx_builder *b, const char *path,
 
 	memset(&w, 0, sizeof(w));
 	memset(&ls, 0, sizeof(ls));
-	memset(&rp, 0, sizeof(rp));
 	memset(&pk, 0, sizeof(pk));
 	memset(&rd, 0, sizeof(rd));
 	w.fd = -1;
 
+	gx_pipe_finish(b->pipe);
+	b->pipe = NULL;
 	e = gx_chains_finish(b->spans);
-	if (e != 0 || b->late.err || b->events.err || b->pspans.err) {
-		e = e ? e : b->late.err ? b->late.err : b->events.err ? b->events.err : b->pspans.err;
+	if (e == 0)
+		e = gx_chains_finish(b->events);
+	if (e == 0)
+		e = gx_chains_finish(b->pspans);
+	if (e != 0 || b->late.err) {
+		e = e ? e : b->late.err;
 		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
 		            "cannot write a temporary file in %s: %s", b->tmpdir, strerror(e));
 		return -1;
@@ -1231,7 +1304,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 			h.tables[GX_T_SPANS].records += cnt[i];
 		} else {
 			struct gx_span_rec *v;
-			size_t n = gx_chains_unpack(b->spans, g, &v), j;
+			size_t n = gx_chains_unpack(b->spans, g, (void **)&v), j;
 
 			v = xreallocarray(v, n + nlate + 1, sizeof(*v));
 			if (nlate > 0)
@@ -1260,30 +1333,30 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	}
 	table_end(&w, &h.tables[GX_T_GOROUTINES], GX_T_GOROUTINES);
 
+	/* The goroutine map of events and P spans. */
+	table_begin(&w, &h.tables[GX_T_GMAP], GX_T_GMAP);
+	wr_put(&w, newidx, ng * sizeof(*newidx));
+	table_end(&w, &h.tables[GX_T_GMAP], GX_T_GMAP);
+
 	/* Events, in time order. */
 	table_begin(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
-	pk.c = &event_codec;
-	pk.t = &h.tables[GX_T_EVENTS];
-	pack_reset(&pk);
-	rp.pk = &pk;
-	rp.newidx = newidx;
-	rp.ng = ng;
-	if (b->events_out_of_order > 0) {
-		if (b->events.count > SIZE_MAX / sizeof(*rp.all))
-			gx_fatal("too many events to sort");
-		rp.all = xreallocarray(NULL, (size_t)b->events.count, sizeof(*rp.all));
-	}
-	if ((e = spill_each(&b->events, &rd, event_fn, &rp)) != 0)
-		goto spill_error;
-	if (rp.all != NULL) {
-		struct gx_event_rec *t = xreallocarray(NULL, rp.nall / 2 + 1, sizeof(*t));
+	if (b->events_out_of_order == 0) {
+		gx_chains_bytes(b->events, 0, wr_put_fn, &w);
+		h.tables[GX_T_EVENTS].records = gx_chains_count(b->events, 0);
+	} else {
+		struct gx_event_rec *v, *t;
+		size_t n = gx_chains_unpack(b->events, 0, (void **)&v);
 
-		event_msort(rp.all, t, rp.nall);
+		t = xreallocarray(NULL, n / 2 + 1, sizeof(*t));
+		event_msort(v, t, n);
 		free(t);
-		for (i = 0; i < rp.nall; i++)
-			pack_put(&pk, &rp.all[i], sizeof(rp.all[i]));
-		free(rp.all);
-		rp.all = NULL;
+		pk.w = &w;
+		pk.c = &event_codec;
+		pk.t = &h.tables[GX_T_EVENTS];
+		pack_reset(&pk);
+		for (i = 0; i < n; i++)
+			pack_put(&pk, &v[i], sizeof(v[i]));
+		free(v);
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu events came out of time order and were sorted",
 		            (unsigned long long)b->events_out_of_order);
@@ -1291,16 +1364,19 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	table_end(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
 
 	table_begin(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
-	pk.c = &pspan_codec;
-	pk.t = &h.tables[GX_T_PSPANS];
-	pack_reset(&pk);
-	if ((e = spill_each(&b->pspans, &rd, pspan_fn, &rp)) != 0)
-		goto spill_error;
+	gx_chains_bytes(b->pspans, 0, wr_put_fn, &w);
+	h.tables[GX_T_PSPANS].records = gx_chains_count(b->pspans, 0);
 	table_end(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
-	if (rp.bad_g > 0)
+	if (b->g_bound > ng) {
+		bad_g = count_bad_g(b->events, sizeof(struct gx_event_rec),
+		                    offsetof(struct gx_event_rec, g), ng);
+		bad_g += count_bad_g(b->pspans, sizeof(struct gx_pspan_rec),
+		                     offsetof(struct gx_pspan_rec, g), ng);
+	}
+	if (bad_g > 0)
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu events of unknown goroutines kept without a goroutine",
-		            (unsigned long long)rp.bad_g);
+		            (unsigned long long)bad_g);
 
 	table_begin(&w, &h.tables[GX_T_DIAGS], GX_T_DIAGS);
 	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
@@ -1350,7 +1426,6 @@ out:
 		free(tmp);
 	}
 	free(w.buf);
-	free(rp.all);
 	free(ls.v);
 	free(ls.first);
 	free(cnt);

@@ -8,7 +8,8 @@
  * events and P spans, are packed with the delta codec of store_codec.h
  * (about a quarter of the size: writing the index is most of its cost):
  * spans one sequence per goroutine, at the goroutine's first_span byte,
- * events and P spans one sequence each. The reader unpacks a sequence the
+ * events and P spans one sequence each, their goroutine indexes mapped
+ * through the GMAP table when unpacked. The reader unpacks a sequence the
  * first time it is asked for. The header's directory gives each table's
  * offset, its size in records (packed tables: in bytes) and the record
  * size (packed tables: 1), and for packed tables the records they hold. */
@@ -37,6 +38,8 @@ enum gx_table {
 	GX_T_EVENTS,       /* packed struct gx_event_rec, sorted by time */
 	GX_T_PSPANS,       /* packed struct gx_pspan_rec */
 	GX_T_DIAGS,        /* struct gx_diag_rec */
+	GX_T_GMAP,         /* uint32_t: the goroutine index in events and P
+	                      spans (the builder's) -> the goroutine table's */
 	GX_T_COUNT
 };
 
@@ -117,6 +120,7 @@ static const uint32_t gx_table_rec_size[GX_T_COUNT] = {
 	[GX_T_EVENTS] = 1,
 	[GX_T_PSPANS] = 1,
 	[GX_T_DIAGS] = sizeof(struct gx_diag_rec),
+	[GX_T_GMAP] = sizeof(uint32_t),
 };
 
 #endif

@@ -373,12 +373,30 @@ gx_store_pspan_count(const struct gx_store *s)
 	return s->pspans->done ? s->pspans->n : (size_t)s->h->tables[GX_T_PSPANS].records;
 }
 
+/* A goroutine index of a packed event or P span, mapped to the goroutine
+ * table; GX_NONE32 when it names none. */
+static uint32_t
+map_g(const struct gx_store *s, uint32_t g)
+{
+	const uint32_t *map = s->t[GX_T_GMAP];
+
+	if (g >= s->n[GX_T_GMAP] || map[g] >= s->n[GX_T_GOROUTINES])
+		return GX_NONE32;
+	return map[g];
+}
+
 const struct gx_event_rec *
 gx_store_events(const struct gx_store *s, size_t *n)
 {
-	if (!s->events->done)
-		unpack(s->events, &event_codec, sizeof(struct gx_event_rec), s->t[GX_T_EVENTS],
-		       s->n[GX_T_EVENTS], s->h->tables[GX_T_EVENTS].records);
+	if (!s->events->done) {
+		struct gx_event_rec *v;
+		size_t i;
+
+		unpack(s->events, &event_codec, sizeof(*v), s->t[GX_T_EVENTS], s->n[GX_T_EVENTS],
+		       s->h->tables[GX_T_EVENTS].records);
+		for (v = s->events->v, i = 0; i < s->events->n; i++)
+			v[i].g = map_g(s, v[i].g);
+	}
 	*n = s->events->n;
 	return s->events->v;
 }
@@ -386,9 +404,15 @@ gx_store_events(const struct gx_store *s, size_t *n)
 const struct gx_pspan_rec *
 gx_store_pspans(const struct gx_store *s, size_t *n)
 {
-	if (!s->pspans->done)
-		unpack(s->pspans, &pspan_codec, sizeof(struct gx_pspan_rec), s->t[GX_T_PSPANS],
-		       s->n[GX_T_PSPANS], s->h->tables[GX_T_PSPANS].records);
+	if (!s->pspans->done) {
+		struct gx_pspan_rec *v;
+		size_t i;
+
+		unpack(s->pspans, &pspan_codec, sizeof(*v), s->t[GX_T_PSPANS], s->n[GX_T_PSPANS],
+		       s->h->tables[GX_T_PSPANS].records);
+		for (v = s->pspans->v, i = 0; i < s->pspans->n; i++)
+			v[i].g = map_g(s, v[i].g);
+	}
 	*n = s->pspans->n;
 	return s->pspans->v;
 }

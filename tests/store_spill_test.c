@@ -123,9 +123,9 @@ cmp_u64(const void *a, const void *b)
 }
 
 /* Build a random store with run length `run` and check it against the
- * model. */
+ * model; async: spans, events and P spans go through the worker thread. */
 static void
-check_config(size_t run, uint64_t seed, bool with_late)
+check_config(size_t run, uint64_t seed, bool with_late, bool async)
 {
 	enum { NG = 40, NS = 6000, NE = 3000, NP = 1500 };
 	char *path = xasprintf("%s/r%zu.gxi", tmpdir, run);
@@ -154,6 +154,8 @@ check_config(size_t run, uint64_t seed, bool with_late)
 
 	gx_store_span_run = run;
 	b = gx_builder_new(tmpdir);
+	if (async)
+		gx_builder_async(b);
 	gx_store_span_run = saved_run;
 	/* Goroutines come while spans do; goroutine 0 gets many in-order
 	 * spans and goroutine 1 many out of order. */
@@ -307,7 +309,8 @@ check_config(size_t run, uint64_t seed, bool with_late)
 	free(ps);
 }
 
-/* Spills after every span, a few, many, never; several seeds each. */
+/* Spills after every span, a few, many, never; several seeds each, half
+ * of them through the worker thread. */
 static void
 test_runs(void **state)
 {
@@ -317,7 +320,7 @@ test_runs(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
 		for (j = 0; j < 4; j++)
-			check_config(runs[i], 7 + i * 31 + j, false);
+			check_config(runs[i], 7 + i * 31 + j, false, j % 2 == 1);
 }
 
 /* The same with spans given before their goroutine, and spans of a
@@ -331,7 +334,7 @@ test_late_spans(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
 		for (j = 0; j < 3; j++)
-			check_config(runs[i], 1000 + i * 7 + j, true);
+			check_config(runs[i], 1000 + i * 7 + j, true, j == 1);
 }
 
 int

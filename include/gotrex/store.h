@@ -18,7 +18,7 @@
 
 /* Bumped whenever a record layout or table meaning changes; an index of
  * another version is rebuilt. */
-#define GX_STORE_VERSION 3
+#define GX_STORE_VERSION 4
 
 typedef uint32_t gx_str;   /* string id; 0 is the empty string */
 typedef uint32_t gx_stack; /* stack id; 0 is "no stack" */
@@ -191,6 +191,10 @@ struct gx_builder;
 /* tmpdir: where spill files go (the cache directory), NULL for $TMPDIR. */
 struct gx_builder *gx_builder_new(const char *tmpdir);
 void gx_builder_free(struct gx_builder *b);
+/* Pack and spill spans, events and P spans on a worker thread from now
+ * on, while the caller goes on loading (nothing changes when no thread can
+ * be started). The builder stays single-caller. */
+void gx_builder_async(struct gx_builder *b);
 
 /* Interning: the same content gives the same id. */
 gx_str gx_builder_str(struct gx_builder *b, const char *s, size_t n);
@@ -209,7 +213,8 @@ uint32_t gx_builder_find_goroutine(const struct gx_builder *b, uint64_t id);
 uint32_t gx_builder_goroutine_count(const struct gx_builder *b);
 
 /* Spans may come in any order; they are sorted by (goroutine, start) when
- * written. Events must come in nondecreasing time. */
+ * written. Events should come in nondecreasing time (else they are sorted
+ * when written, with a warning). */
 void gx_builder_span(struct gx_builder *b, const struct gx_span_rec *s);
 void gx_builder_event(struct gx_builder *b, const struct gx_event_rec *e);
 void gx_builder_pspan(struct gx_builder *b, const struct gx_pspan_rec *p);

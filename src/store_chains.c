@@ -1,7 +1,7 @@
-/* store_spans: the builder's span chains (see store_spans.h). */
+/* store_chains: the builder's packed record chains (see store_chains.h). */
 #include "config.h"
 
-#include "store_spans.h"
+#include "store_chains.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ struct chain {
 	unsigned char *buf;        /* packed bytes not flushed yet */
 	size_t len, cap;
 	uint64_t count;
-	struct gx_span_rec last;   /* the next span is coded against it */
+	unsigned char last[CODEC_MAX_REC]; /* the next record is coded against it */
 	bool unsorted;
 };
 
@@ -33,9 +33,12 @@ struct segment {
 
 struct gx_chains {
 	char *dir;
-	struct chain *ch;          /* per goroutine */
+	const struct codec *codec;
+	size_t rec_size;
+	int64_t (*key)(const void *rec);
+	struct chain *ch;
 	size_t nch;
-	size_t held, flush_spans;  /* spans in memory, and the bound */
+	size_t held, flush_recs;   /* records in memory, and the bound */
 	int fd;                    /* spill file, -1 until the first flush */
 	bool in_memory;            /* no spill file could be made: keep all */
 	int err;
@@ -54,12 +57,18 @@ struct gx_chains {
 };
 
 struct gx_chains *
-gx_chains_new(const char *tmpdir, size_t flush_spans)
+gx_chains_new(const char *tmpdir, size_t flush_recs, const struct codec *codec,
+              size_t rec_size, int64_t (*key)(const void *rec))
 {
 	struct gx_chains *c = xcalloc(1, sizeof(*c));
 
+	if (rec_size > CODEC_MAX_REC)
+		gx_fatal("store_chains: record too big");
 	c->dir = tmpdir != NULL ? xstrdup(tmpdir) : NULL;
-	c->flush_spans = flush_spans > 0 ? flush_spans : 1;
+	c->codec = codec;
+	c->rec_size = rec_size;
+	c->key = key;
+	c->flush_recs = flush_recs > 0 ? flush_recs : 1;
 	c->fd = -1;
 	return c;
 }
@@ -139,31 +148,29 @@ flush(struct gx_chains *c)
 }
 
 void
-gx_chains_add(struct gx_chains *c, uint32_t g, const struct gx_span_rec *r)
+gx_chains_add(struct gx_chains *c, uint32_t i, const void *rec)
 {
-	unsigned char out[CODEC_MAX_REC];
-	struct gx_span_rec x = *r;
+	unsigned char out[CODEC_MAX_REC * 2];
 	struct chain *ch;
 	size_t n;
 
-	if (g >= c->nch) {
+	if (i >= c->nch) {
 		size_t old = c->nch;
 
-		gx_grow(&c->ch, &c->nch, (size_t)g + 1, sizeof(*c->ch));
+		gx_grow(&c->ch, &c->nch, (size_t)i + 1, sizeof(*c->ch));
 		memset(c->ch + old, 0, (c->nch - old) * sizeof(*c->ch));
 	}
-	ch = &c->ch[g];
-	x.g = 0; /* the reader knows the goroutine */
-	if (ch->count > 0 && x.start_ns < ch->last.start_ns)
+	ch = &c->ch[i];
+	if (c->key != NULL && ch->count > 0 && c->key(rec) < c->key(ch->last))
 		ch->unsorted = true;
-	n = span_put(&ch->last, &x, out);
+	n = c->codec->put(ch->last, rec, out);
 	if (ch->len + n > ch->cap)
 		gx_grow(&ch->buf, &ch->cap, ch->len + n, 1);
 	memcpy(ch->buf + ch->len, out, n);
 	ch->len += n;
-	ch->last = x;
+	memcpy(ch->last, rec, c->rec_size);
 	ch->count++;
-	if (++c->held >= c->flush_spans)
+	if (++c->held >= c->flush_recs)
 		flush(c);
 }
 
@@ -177,12 +184,6 @@ bool
 gx_chains_sorted(const struct gx_chains *c, uint32_t g)
 {
 	return g >= c->nch || !c->ch[g].unsorted;
-}
-
-int
-gx_chains_error(const struct gx_chains *c)
-{
-	return c->err;
 }
 
 int
@@ -248,9 +249,10 @@ gx_chains_bytes(struct gx_chains *c, uint32_t g,
 }
 
 struct unpack_ctx {
-	struct gx_span_rec *v;
+	const struct gx_chains *c;
+	unsigned char *v;
 	size_t n, want;
-	struct gx_span_rec prev;
+	unsigned char prev[CODEC_MAX_REC];
 };
 
 static void
@@ -258,26 +260,30 @@ unpack_piece(void *ctx, const void *p, size_t len)
 {
 	struct unpack_ctx *u = ctx;
 	const unsigned char *in = p;
-	size_t pos = 0, got;
+	size_t pos = 0, got, rs = u->c->rec_size;
 
 	while (pos < len && u->n < u->want) {
-		got = span_get(&u->prev, in + pos, len - pos, &u->v[u->n]);
+		unsigned char *r = u->v + u->n * rs;
+
+		got = u->c->codec->get(u->prev, in + pos, len - pos, r);
 		if (got == 0)
 			return;
 		pos += got;
-		u->prev = u->v[u->n++];
+		memcpy(u->prev, r, rs);
+		u->n++;
 	}
 }
 
 size_t
-gx_chains_unpack(struct gx_chains *c, uint32_t g, struct gx_span_rec **v)
+gx_chains_unpack(struct gx_chains *c, uint32_t i, void **v)
 {
 	struct unpack_ctx u;
 
 	memset(&u, 0, sizeof(u));
-	u.want = (size_t)gx_chains_count(c, g);
-	u.v = xreallocarray(NULL, u.want + 1, sizeof(*u.v));
-	gx_chains_bytes(c, g, unpack_piece, &u);
+	u.c = c;
+	u.want = (size_t)gx_chains_count(c, i);
+	u.v = xreallocarray(NULL, u.want + 1, c->rec_size);
+	gx_chains_bytes(c, i, unpack_piece, &u);
 	*v = u.v;
 	return u.n;
 }
