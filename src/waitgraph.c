@@ -784,12 +784,25 @@ struct hagg {
 	size_t n, cap;
 	uint32_t *slot;          /* record index + 1, 0 when empty */
 	size_t scap;
+	size_t last;             /* record added to last + 1, 0 when none */
 };
 
 static void
 hagg_add(struct hagg *a, uint64_t site, uint32_t who, int64_t ns)
 {
 	size_t mask, i;
+
+	/* A goroutine is mostly woken at one place by one other: the same
+	 * record as last time. */
+	if (a->last != 0 && a->h[a->last - 1].site == site && a->h[a->last - 1].unblocker == who) {
+		struct hist *x = &a->h[a->last - 1];
+
+		if (x->count < UINT32_MAX)
+			x->count++;
+		if (ns > x->ns)
+			x->ns = ns;
+		return;
+	}
 
 	if (2 * (a->n + 1) > a->scap) {
 		size_t ncap = a->scap ? 2 * a->scap : 1024;
@@ -814,6 +827,7 @@ hagg_add(struct hagg *a, uint64_t site, uint32_t who, int64_t ns)
 				x->count++;
 			if (ns > x->ns)
 				x->ns = ns;
+			a->last = a->slot[i];
 			return;
 		}
 		i = (i + 1) & mask;
@@ -823,6 +837,7 @@ hagg_add(struct hagg *a, uint64_t site, uint32_t who, int64_t ns)
 	gx_grow(&a->h, &a->cap, a->n + 1, sizeof *a->h);
 	a->h[a->n] = (struct hist){ .site = site, .unblocker = who, .count = 1, .ns = ns };
 	a->slot[i] = (uint32_t)(++a->n);
+	a->last = a->n;
 }
 
 static void lock_order_of(struct build *b, uint32_t g, const struct gx_span_rec *sp, size_t nsp,
@@ -893,6 +908,13 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 	struct hagg ha = { 0 }, pa = { 0 };
 	size_t *off = NULL, *byg = NULL;
 	struct idmap ids = { 0 };
+	/* The last answers, reused while they hold. */
+	bool have_last = false, have_ev = false;
+	gx_stack last_stack = 0, last_ev_stack = 0;
+	gx_str last_reason = 0;
+	uint64_t last_site = 0, last_at = 0, last_id = 0;
+	uint32_t last_u = GX_NONE32;
+	int last_chan = -1;
 
 	*nh = 0;
 	*part = NULL;
@@ -902,18 +924,21 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 	if (gx_store_event_count(s) > 0) {
 		ev = gx_store_events(s, &nev);
 		/* The unblock events of each goroutine, in time order. */
+		size_t *all = NULL, cap = 0;
+
 		off = xcalloc(b->n + 2, sizeof *off);
 		for (size_t i = 0; i < nev; i++)
 			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n) {
+				gx_grow(&all, &cap, nu + 1, sizeof *all);
+				all[nu++] = i;
 				off[ev[i].g + 2]++;
-				nu++;
 			}
 		for (size_t g = 0; g < b->n; g++)
 			off[g + 2] += off[g + 1];
 		byg = xmalloc((nu + 1) * sizeof *byg);
-		for (size_t i = 0; i < nev; i++)
-			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n)
-				byg[off[ev[i].g + 1]++] = i;
+		for (size_t j = 0; j < nu; j++)
+			byg[off[ev[all[j]].g + 1]++] = all[j];
+		free(all);
 		if (nu > 0)
 			idmap_init(&ids, s, b->n);
 	}
@@ -930,14 +955,33 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 		sp = gx_store_spans(s, g, &nsp);
 		for (size_t j = off != NULL ? off[g] : 0; off != NULL && j < off[g + 1]; j++) {
 			const struct gx_event_rec *e = &ev[byg[j]];
+			const struct gx_span_rec *w8;
 			size_t at_span;
 			uint32_t u;
 
 			/* The span that was going on at the unblock: last start
 			 * <= ns. Spans and this goroutine's events are both in
 			 * time order: it only moves forward. */
-			while (lo < nsp && sp[lo].start_ns <= e->ns)
+			if (lo < nsp && sp[lo].start_ns <= e->ns) {
+				/* Gallop, then bisect: unblocks are far fewer
+				 * than spans. */
+				size_t step = 1, hi;
+
+				while (lo + step < nsp && sp[lo + step].start_ns <= e->ns) {
+					lo += step;
+					step *= 2;
+				}
+				hi = lo + step < nsp ? lo + step : nsp;
 				lo++;
+				while (lo < hi) {
+					size_t mid = lo + (hi - lo) / 2;
+
+					if (sp[mid].start_ns <= e->ns)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+			}
 			/* The model ends the wait and starts the runnable span at the
 			 * unblock's own time: the wait is the span just before. */
 			at_span = lo;
@@ -946,17 +990,39 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 				at_span--;
 			if (at_span == 0 || sp[at_span - 1].state != GX_G_WAITING)
 				continue;
-			u = e->arg0 == 0 ? GX_NONE32 : idmap_find(&ids, s, e->arg0);
-			hagg_add(&ha, site_key(b, sp[at_span - 1].stack, sp[at_span - 1].reason), u, e->ns);
+			w8 = &sp[at_span - 1];
+			if (e->arg0 == 0)
+				u = GX_NONE32;
+			else if (e->arg0 == last_id)
+				u = last_u;
+			else
+				u = last_u = idmap_find(&ids, s, last_id = e->arg0);
+			/* The same wait as the last unblock's (a goroutine
+			 * mostly blocks at a few places): the same answers. */
+			if (w8->stack != last_stack || w8->reason != last_reason || !have_last) {
+				have_last = true;
+				last_stack = w8->stack;
+				last_reason = w8->reason;
+				last_site = site_key(b, w8->stack, w8->reason);
+				last_chan = -1;
+			}
+			hagg_add(&ha, last_site, u, e->ns);
 			if (u != GX_NONE32 && u != g) {
-				uint64_t at = loc_key(b, e->stack);
-				enum gx_res_kind rk;
+				uint64_t at = e->stack == last_ev_stack && have_ev ? last_at
+				              : loc_key(b, e->stack);
 
+				have_ev = true;
+				last_ev_stack = e->stack;
+				last_at = at;
 				if (at == 0)
 					continue;
-				rk = gx_wg_res_kind((enum gx_wait_kind)classify_wait(
-					b, sp[at_span - 1].reason, sp[at_span - 1].stack).kind);
-				if (rk == GX_RES_CHAN || rk == GX_RES_SELECT)
+				if (last_chan < 0) {
+					enum gx_res_kind rk = gx_wg_res_kind((enum gx_wait_kind)classify_wait(
+						b, w8->reason, w8->stack).kind);
+
+					last_chan = rk == GX_RES_CHAN || rk == GX_RES_SELECT;
+				}
+				if (last_chan)
 					hagg_add(&pa, at, (uint32_t)g, e->ns);
 			}
 		}
