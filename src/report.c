@@ -317,6 +317,9 @@ text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_
 	}
 	if (shown == 0)
 		gx_buf_puts(out, "        (nothing recorded)\n");
+	/* Nothing here keeps g's spans: do not hold every stuck
+	 * goroutine's at once. */
+	gx_store_spans_drop(s, g);
 }
 
 static void
