@@ -385,18 +385,31 @@ map_g(const struct gx_store *s, uint32_t g)
 	return map[g];
 }
 
+/* Unpack packed table t (events or P spans, one sequence) into u, once,
+ * mapping the goroutine index found g_off bytes into each record. */
+static void
+unpack_mapped(const struct gx_store *s, struct unpacked *u, unsigned t, const struct codec *c,
+              size_t rec, size_t g_off)
+{
+	unsigned char *v;
+	size_t i;
+	uint32_t g;
+
+	if (u->done)
+		return;
+	unpack(u, c, rec, s->t[t], s->n[t], s->h->tables[t].records);
+	for (v = u->v, i = 0; i < u->n; i++) {
+		memcpy(&g, v + i * rec + g_off, sizeof(g));
+		g = map_g(s, g);
+		memcpy(v + i * rec + g_off, &g, sizeof(g));
+	}
+}
+
 const struct gx_event_rec *
 gx_store_events(const struct gx_store *s, size_t *n)
 {
-	if (!s->events->done) {
-		struct gx_event_rec *v;
-		size_t i;
-
-		unpack(s->events, &event_codec, sizeof(*v), s->t[GX_T_EVENTS], s->n[GX_T_EVENTS],
-		       s->h->tables[GX_T_EVENTS].records);
-		for (v = s->events->v, i = 0; i < s->events->n; i++)
-			v[i].g = map_g(s, v[i].g);
-	}
+	unpack_mapped(s, s->events, GX_T_EVENTS, &event_codec, sizeof(struct gx_event_rec),
+	              offsetof(struct gx_event_rec, g));
 	*n = s->events->n;
 	return s->events->v;
 }
@@ -404,15 +417,8 @@ gx_store_events(const struct gx_store *s, size_t *n)
 const struct gx_pspan_rec *
 gx_store_pspans(const struct gx_store *s, size_t *n)
 {
-	if (!s->pspans->done) {
-		struct gx_pspan_rec *v;
-		size_t i;
-
-		unpack(s->pspans, &pspan_codec, sizeof(*v), s->t[GX_T_PSPANS], s->n[GX_T_PSPANS],
-		       s->h->tables[GX_T_PSPANS].records);
-		for (v = s->pspans->v, i = 0; i < s->pspans->n; i++)
-			v[i].g = map_g(s, v[i].g);
-	}
+	unpack_mapped(s, s->pspans, GX_T_PSPANS, &pspan_codec, sizeof(struct gx_pspan_rec),
+	              offsetof(struct gx_pspan_rec, g));
 	*n = s->pspans->n;
 	return s->pspans->v;
 }
