@@ -241,6 +241,63 @@ test_history(void **state)
 	gx_store_close(s);
 }
 
+/* A long history (hundreds of waits of one goroutine, woken by G3 or a
+ * timer, and unblocks while it already ran, which are not wakes of a
+ * wait): each (site, waker) counted once per wake, with the last time.
+ * The expected figures follow from the loop that makes the store. */
+static void
+test_history_many(void **state)
+{
+	struct tb t = tb_new(false);
+	gx_stack lock = stk(&t, "sync.(*Mutex).Lock sync/mutex.go:46", "main.update main.go:10", NULL);
+	gx_stack unlock = stk(&t, "sync.(*Mutex).Unlock sync/mutex.go:60", "main.update main.go:12", NULL);
+	gx_stack other = stk(&t, "main.poke main.go:30", NULL);
+	uint32_t g1, g2, g3, g4;
+	struct gx_store *s;
+	struct gx_waitgraph *w;
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	g1 = gor(&t, 1, 0, GX_G_WAITING, "sync", lock, 700);
+	g2 = gor(&t, 2, 0, GX_G_WAITING, "sync", lock, 600);
+	g3 = gor(&t, 3, 0, GX_G_RUNNING, "running", unlock, 0);
+	g4 = gor(&t, 4, 0, GX_G_RUNNING, "running", other, 0);
+	/* k = 0..199: G2 waits [3k, 3k+1), woken by the runtime when k % 4
+	 * == 3 (50 times, last at 3*199+1 = 598), else by G3 (150 times,
+	 * last at 3*198+1 = 595); at 3k+2, running, G4 "unblocks" it. */
+	for (int64_t k = 0; k < 200; k++) {
+		struct gx_event_rec ev = { 0 };
+
+		wait_woken(&t, g2, 3 * k, 3 * k + 1, "sync", lock, k % 4 == 3 ? 0 : 3, unlock);
+		ev.ns = 3 * k + 2;
+		ev.kind = GX_EV_UNBLOCK;
+		ev.g = g2;
+		ev.arg0 = 4;
+		ev.stack = other;
+		gx_builder_event(t.b, &ev);
+	}
+	span(&t, g2, 600, 1000, GX_G_WAITING, "sync", lock);
+	span(&t, g1, 0, 700, GX_G_RUNNING, NULL, 0);
+	span(&t, g1, 700, 1000, GX_G_WAITING, "sync", lock);
+	span(&t, g3, 0, 1000, GX_G_RUNNING, NULL, 0);
+	span(&t, g4, 0, 1000, GX_G_RUNNING, NULL, 0);
+	s = tb_open(&t);
+	w = gx_waitgraph_build(s);
+	e = edge_ev(s, w, 1, 3, GX_EVID_HISTORY);
+	assert_non_null(e);
+	assert_int_equal(e->count, 150);
+	assert_true(e->ns == 595);
+	e = edge_ev(s, w, 1, 0, GX_EVID_RUNTIME);
+	assert_non_null(e);
+	assert_int_equal(e->count, 50);
+	assert_true(e->ns == 598);
+	assert_null(edge_ev(s, w, 1, 4, GX_EVID_HISTORY)); /* it never woke a wait */
+	assert_int_equal(wgid(s, w, 1)->status, GX_WG_RELEASABLE);
+	assert_int_equal(wgid(s, w, 2)->status, GX_WG_RELEASABLE);
+	gx_waitgraph_free(w);
+	gx_store_close(s);
+}
+
 /* The same history, but the goroutine that released them is gone. */
 static void
 test_history_releaser_gone(void **state)
@@ -559,6 +616,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_history_many),
 		cmocka_unit_test(test_history_releaser_gone),
 		cmocka_unit_test(test_history_runtime),
 		cmocka_unit_test(test_partner_held_across),
