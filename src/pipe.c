@@ -13,6 +13,7 @@
 #include "gotrex/pipe.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -80,6 +81,8 @@ gx_pipe_start(size_t rec_size, void (*consume)(void *ctx, const void *recs, size
               void *ctx)
 {
 	struct gx_pipe *p = xcalloc(1, sizeof(*p));
+	sigset_t all, old;
+	int rc;
 
 	p->ring = xreallocarray(NULL, RING, rec_size);
 	p->rec_size = rec_size;
@@ -90,7 +93,13 @@ gx_pipe_start(size_t rec_size, void (*consume)(void *ctx, const void *recs, size
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->have_data, NULL);
 	pthread_cond_init(&p->have_room, NULL);
-	if (pthread_create(&p->worker, NULL, work, p) != 0) {
+	/* The worker takes no signals: SIGWINCH, SIGINT and the like stay with
+	 * the thread that handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&p->worker, NULL, work, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_mutex_destroy(&p->mu);
 		pthread_cond_destroy(&p->have_data);
 		pthread_cond_destroy(&p->have_room);
