@@ -8,25 +8,27 @@
 size_t
 gx_func_package_len(const char *func, size_t n)
 {
-	size_t i, limit = n, slash = 0, start;
+	size_t i, dot = 0;
+	bool have_dot = false;
 
 	/* The import path ends before any receiver "(*T)" or type arguments
-	 * "[...]" (raw shape names may contain '/' and '.'). */
+	 * "[...]" (raw shape names may contain '/' and '.'). The package
+	 * ends at the first '.' after the last '/' before that; a '.' in
+	 * the last path element is escaped as %2e by the compiler. One
+	 * pass: a '/' forgets the '.' seen before it. */
 	for (i = 0; i < n; i++) {
-		if (func[i] == '(' || func[i] == '[') {
-			limit = i;
+		char c = func[i];
+
+		if (c == '(' || c == '[')
 			break;
+		if (c == '/')
+			have_dot = false;
+		else if (c == '.' && !have_dot) {
+			have_dot = true;
+			dot = i;
 		}
-		if (func[i] == '/')
-			slash = i + 1;
 	}
-	/* The package ends at the first '.' after the last '/'; a '.' in
-	 * the last path element is escaped as %2e by the compiler. */
-	start = slash;
-	for (i = start; i < limit; i++)
-		if (func[i] == '.')
-			return i;
-	return 0;
+	return have_dot ? dot : 0;
 }
 
 static bool
@@ -45,14 +47,12 @@ pkg_is(const char *func, size_t plen, const char *pkg)
 	return plen == k && memcmp(func, pkg, k) == 0;
 }
 
-bool
-gx_func_is_runtime(const char *func, size_t n)
+/* gx_func_is_runtime with the package length already known. */
+static bool
+runtime_pkg(const char *func, size_t n, size_t plen)
 {
-	size_t plen;
-
 	if (n == 0)
 		return false;
-	plen = gx_func_package_len(func, n);
 	if (plen == 0) {
 		/* "panic" is runtime.gopanic as tracebacks print it; other
 		 * names without a package are C symbols. */
@@ -63,16 +63,21 @@ gx_func_is_runtime(const char *func, size_t n)
 }
 
 bool
+gx_func_is_runtime(const char *func, size_t n)
+{
+	return runtime_pkg(func, n, n == 0 ? 0 : gx_func_package_len(func, n));
+}
+
+bool
 gx_func_is_plumbing(const char *func, size_t n)
 {
 	static const char *const pkgs[] = {
 		"sync", "sync/atomic", "iter", "unique", "weak", "os/signal",
 	};
-	size_t plen, i;
+	size_t plen = gx_func_package_len(func, n), i;
 
-	if (gx_func_is_runtime(func, n))
+	if (runtime_pkg(func, n, plen))
 		return true;
-	plen = gx_func_package_len(func, n);
 	if (plen == 0)
 		return false;
 	for (i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
