@@ -169,6 +169,8 @@ goroutine(struct model *m, int64_t id)
 	struct gx_goroutine_rec r;
 	struct mg *g;
 
+	if ((uint64_t)id < m->ngdense && m->gdense[id] != DENSE_NONE)
+		return &m->gs[m->gdense[id]];
 	if ((uint64_t)id < DENSE_IDS) {
 		slot = dense_slot(&m->gdense, &m->ngdense, (uint64_t)id);
 		found = *slot != DENSE_NONE;
@@ -281,7 +283,7 @@ reason(struct model *m, const struct gx_tev *ev, const struct gx_tev_transition 
 }
 
 static void
-on_goroutine(struct model *m, const struct gx_tev *ev, const struct gx_tev_transition *t)
+on_goroutine(struct model *m, const struct gx_tev *ev, int64_t ns, const struct gx_tev_transition *t)
 {
 	uint8_t to = store_state(t->to);
 	gx_stack tstk = stack(m, ev, t->stack);
@@ -315,50 +317,49 @@ on_goroutine(struct model *m, const struct gx_tev *ev, const struct gx_tev_trans
 			g->last_stack = tstk;
 		return;
 	}
-	close_state(m, g, ev->ns);
+	close_state(m, g, ns);
 	if (t->from == GX_TGO_NOTEXIST) {
 		struct gx_tev_frame f;
 
-		g->created_ns = ev->ns;
+		g->created_ns = ns;
 		g->creator = ev->g >= 0 ? (uint64_t)ev->g : 0;
 		g->create_stack = estk;
 		if (t->stack != 0 && gx_tev_stack_frame(ev, t->stack, 0, &f)) {
 			g->start_func = str(m, f.func);
 			g->system = gx_func_is_runtime(f.func.s, f.func.len);
 		}
-		event(m, ev->ns, GX_EV_CREATE, bi, g->creator, 0, 0, estk);
+		event(m, ns, GX_EV_CREATE, bi, g->creator, 0, 0, estk);
 		g = goroutine(m, t->id);
 	}
 	if (t->from == GX_TGO_WAITING && t->to == GX_TGO_RUNNABLE) {
-		event(m, ev->ns, GX_EV_UNBLOCK, bi, ev->g >= 0 ? (uint64_t)ev->g : 0, 0, 0, estk);
+		event(m, ns, GX_EV_UNBLOCK, bi, ev->g >= 0 ? (uint64_t)ev->g : 0, 0, 0, estk);
 	}
 	g->state = to;
-	g->since = ev->ns;
+	g->since = ns;
 	g->reason = to == GX_G_DEAD ? 0 : reason(m, ev, t);
 	g->stack = tstk;
 	if (tstk != 0)
 		g->last_stack = tstk;
 	g->run_p = to == GX_G_RUNNING ? ev->p : -1;
 	if (to == GX_G_DEAD)
-		g->ended_ns = ev->ns;
+		g->ended_ns = ns;
 }
 
 static void
-on_event(struct model *m, const struct gx_tev *wire)
+on_event(struct model *m, const struct gx_tev *ev)
 {
-	enum gx_tev_kind k = gx_tev_kind(wire);
-	struct gx_tev rel = *wire;
-	const struct gx_tev *ev = &rel;
+	enum gx_tev_kind k = gx_tev_kind(ev);
+	int64_t ns;
 
 	/* The store's clock starts at the trace's first event (Go's own
 	 * timestamps count from an arbitrary point, such as boot); `events`
 	 * prints Go's clock, everything else reads the store's. */
 	if (!m->have_start) {
-		m->base_ns = wire->ns;
+		m->base_ns = ev->ns;
 		m->have_start = true;
 	}
-	rel.ns = wire->ns - m->base_ns;
-	m->end_ns = ev->ns;
+	ns = ev->ns - m->base_ns;
+	m->end_ns = ns;
 	switch (k) {
 	case GX_TEV_SYNC:
 		/* A new generation: stack ids start over. */
@@ -370,7 +371,7 @@ on_event(struct model *m, const struct gx_tev *wire)
 		struct gx_tev_transition t;
 
 		if (gx_tev_transition(ev, &t) && t.res == GX_TRES_GOROUTINE && t.id >= 0)
-			on_goroutine(m, ev, &t);
+			on_goroutine(m, ev, ns, &t);
 		break;
 	}
 	case GX_TEV_RANGE_BEGIN:
@@ -382,10 +383,10 @@ on_event(struct model *m, const struct gx_tev *wire)
 		if (!gx_tev_range(ev, &r))
 			break;
 		if (strcmp(r.name, "GC concurrent mark phase") == 0) {
-			event(m, ev->ns, end ? GX_EV_GC_END : GX_EV_GC_BEGIN, GX_NONE32,
+			event(m, ns, end ? GX_EV_GC_END : GX_EV_GC_BEGIN, GX_NONE32,
 			      k == GX_TEV_RANGE_ACTIVE, 0, 0, stack(m, ev, gx_tev_stack(ev)));
 		} else if (strcmp(r.name, "stop-the-world") == 0) {
-			event(m, ev->ns, end ? GX_EV_STW_END : GX_EV_STW_BEGIN, gindex(m, ev->g), 0, 0,
+			event(m, ns, end ? GX_EV_STW_END : GX_EV_STW_BEGIN, gindex(m, ev->g), 0, 0,
 			      str(m, r.stw_kind), stack(m, ev, gx_tev_stack(ev)));
 		}
 		break;
@@ -395,7 +396,7 @@ on_event(struct model *m, const struct gx_tev *wire)
 		struct gx_tev_task t;
 
 		gx_tev_task(ev, &t);
-		event(m, ev->ns, k == GX_TEV_TASK_BEGIN ? GX_EV_TASK_BEGIN : GX_EV_TASK_END,
+		event(m, ns, k == GX_TEV_TASK_BEGIN ? GX_EV_TASK_BEGIN : GX_EV_TASK_END,
 		      gindex(m, ev->g), t.id, t.parent, str(m, t.type), stack(m, ev, gx_tev_stack(ev)));
 		break;
 	}
@@ -404,7 +405,7 @@ on_event(struct model *m, const struct gx_tev *wire)
 		struct gx_tev_region r;
 
 		gx_tev_region(ev, &r);
-		event(m, ev->ns, k == GX_TEV_REGION_BEGIN ? GX_EV_REGION_BEGIN : GX_EV_REGION_END,
+		event(m, ns, k == GX_TEV_REGION_BEGIN ? GX_EV_REGION_BEGIN : GX_EV_REGION_END,
 		      gindex(m, ev->g), r.task, 0, str(m, r.type), stack(m, ev, gx_tev_stack(ev)));
 		break;
 	}
@@ -416,7 +417,7 @@ on_event(struct model *m, const struct gx_tev *wire)
 		gx_buf_append(&m->scratch, l.category.s, l.category.len);
 		gx_buf_puts(&m->scratch, ": ");
 		gx_buf_append(&m->scratch, l.message.s, l.message.len);
-		event(m, ev->ns, GX_EV_LOG, gindex(m, ev->g), l.task, 0,
+		event(m, ns, GX_EV_LOG, gindex(m, ev->g), l.task, 0,
 		      gx_builder_str(m->b, m->scratch.data, m->scratch.len), stack(m, ev, gx_tev_stack(ev)));
 		break;
 	}
