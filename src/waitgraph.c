@@ -924,23 +924,20 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 	if (gx_store_event_count(s) > 0) {
 		ev = gx_store_events(s, &nev);
 		/* The unblock events of each goroutine, in time order. */
-		struct { size_t i; uint32_t g; } *all = NULL;
-		size_t cap = 0;
-
+		/* Counted first, then placed: most of a trace's events are
+		 * unblocks, so no list of them beside this one. */
 		off = xcalloc(b->n + 2, sizeof *off);
 		for (size_t i = 0; i < nev; i++)
 			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n) {
-				gx_grow(&all, &cap, nu + 1, sizeof *all);
-				all[nu].i = i;
-				all[nu++].g = ev[i].g;
 				off[ev[i].g + 2]++;
+				nu++;
 			}
 		for (size_t g = 0; g < b->n; g++)
 			off[g + 2] += off[g + 1];
 		byg = xmalloc((nu + 1) * sizeof *byg);
-		for (size_t j = 0; j < nu; j++)
-			byg[off[all[j].g + 1]++] = all[j].i;
-		free(all);
+		for (size_t i = 0; i < nev; i++)
+			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n)
+				byg[off[ev[i].g + 1]++] = i;
 		if (nu > 0)
 			idmap_init(&ids, s, b->n);
 	}
