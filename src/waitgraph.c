@@ -57,6 +57,9 @@
 #define RW_UNKNOWN_MAX 1024
 /* Goroutines blocked on mutexes considered for the lock-order hint. */
 #define MUTEX_HINT_MAX 1024
+/* Frames of a goroutine that is not blocked looked at for a mutex's
+ * possible holder, at most. */
+#define LIVE_FRAMES_MAX 64
 
 struct post {
 	uint64_t v;
@@ -189,6 +192,7 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_PARTNER] = "partner",
 		[GX_EVID_LOCK_ORDER] = "lock-order",
 		[GX_EVID_HELD_ACROSS] = "held-across",
+		[GX_EVID_SAME_FUNC] = "same-function",
 	};
 	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
 }
@@ -1115,6 +1119,57 @@ lock_order_of(struct build *b, uint32_t g, const struct gx_span_rec *sp, size_t 
 }
 
 /* 4: candidates of every resource. */
+/* A function some goroutine that is not blocked is inside of. */
+struct live_func {
+	gx_str func;
+	uint32_t g;
+};
+
+static int
+cmp_live_func(const void *a, const void *b)
+{
+	const struct live_func *x = a, *y = b;
+
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	return x->g < y->g ? -1 : x->g > y->g;
+}
+
+/* Every user function on the stacks of the goroutines that are not
+ * blocked, sorted by function: a mutex's holder may be one of them when
+ * it is inside the function that waits to lock it (a lock held briefly,
+ * its holder runnable on a starved machine). */
+static struct live_func *
+live_funcs(struct build *b, size_t *n)
+{
+	const struct gx_store *s = b->s;
+	struct live_func *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+		size_t depth;
+
+		if (blocked_kind((enum gx_wait_kind)b->w->gw[g].kind) || !b->w->alive[g] ||
+		    (gr->flags & GX_G_SYSTEM))
+			continue;
+		depth = gx_store_stack_depth(s, gr->stack);
+		for (size_t i = 0; i < depth && i < LIVE_FRAMES_MAX; i++) {
+			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
+
+			if (!gx_wg_user_frame(s, f))
+				continue;
+			gx_grow(&v, &cap, *n + 1, sizeof(*v));
+			v[*n].func = f->func;
+			v[(*n)++].g = (uint32_t)g;
+		}
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_live_func);
+	return v;
+}
+
 static void
 build_candidates(struct build *b)
 {
@@ -1131,6 +1186,8 @@ build_candidates(struct build *b)
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
 	uint32_t *mutex_waiters = NULL;
 	size_t nmutex_waiters = 0, cmw = 0;
+	struct live_func *lf;
+	size_t nlf;
 
 	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
 	b->runtime_release = xcalloc(w->nres + 1, sizeof *b->runtime_release);
@@ -1144,6 +1201,7 @@ build_candidates(struct build *b)
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
 	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
+	lf = live_funcs(b, &nlf);
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
 			const struct gx_wg_goroutine *x = &w->gw[g];
@@ -1339,6 +1397,37 @@ build_candidates(struct build *b)
 			}
 		}
 
+		/* A goroutine that is not blocked, inside the function that
+		 * waits for the mutex: it may be in the critical section. */
+		if (R->kind == GX_RES_MUTEX && nlf > 0) {
+			for (uint32_t i = 0; i < R->nwaiters; i++) {
+				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+				uint32_t fi = first_user(b, wg->stack);
+				const struct gx_frame_rec *f =
+					fi == GX_NONE32 ? NULL : gx_store_stack_frame(s, wg->stack, fi);
+				size_t lo = 0, hi = nlf, added = 0;
+
+				if (f == NULL)
+					continue;
+				while (lo < hi) {
+					size_t mid = lo + (hi - lo) / 2;
+
+					if (lf[mid].func < f->func)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				for (; lo < nlf && lf[lo].func == f->func && added < GX_WG_EDGES_MAX; lo++) {
+					if (lo > 0 && lf[lo - 1].func == f->func && lf[lo - 1].g == lf[lo].g)
+						continue; /* the function twice on one stack */
+					add_xedge(b, lf[lo].g, (uint32_t)r, GX_EVID_SAME_FUNC, GX_STRENGTH_WEAK,
+					          1, GX_TIME_NONE);
+					found++;
+					added++;
+				}
+			}
+		}
+
 		/* Hints, only when nothing better was found, and only for a
 		 * dump: a trace's history is better evidence than a hint, and
 		 * a site the trace never saw unblocked has none. */
@@ -1474,6 +1563,7 @@ build_candidates(struct build *b)
 			w->res[r].releasers = b->cand[r];
 	}
 	free(bc.idx);
+	free(lf);
 	free(hist);
 	free(part);
 	free(lord);
@@ -2277,6 +2367,9 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 	case GX_EVID_HELD_ACROSS:
 		gx_buf_puts(out, "waits for the waiter itself and may hold this mutex across that "
 		            "wait (no holder seen in the trace)");
+		break;
+	case GX_EVID_SAME_FUNC:
+		gx_buf_puts(out, "is not blocked and is inside the function that locks it: may hold it");
 		break;
 	case GX_EVID_RW_READER:
 		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");

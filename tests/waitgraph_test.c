@@ -249,6 +249,31 @@ test_chan_live_producer(void **state)
 	unload(&l);
 }
 
+/* samples/09-healthy-busy (no deadlock: its mutex is held ~1 ms every
+ * 20 ms) recorded by Go 1.26 while three busy loops starved it of CPU.
+ * At the trace's end G290 is runnable at main.go:237, inside
+ * updateSharedTotals' critical section, and G289 and G291-G298 wait at its
+ * Lock (main.go:235), some for 200 ms. The history names only G289 and
+ * G298 as releasers, both waiting: without G290 that read as a deadlock. */
+static void
+test_starved_mutex(void **state)
+{
+	struct loaded l = load("starved-mutex.trace");
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_int_equal(wgid(&l, 291)->kind, GX_WAIT_MUTEX);
+	assert_int_equal(wgid(&l, 290)->kind, GX_WAIT_NONE);
+	e = edge(&l, 291, 290);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_SAME_FUNC);
+	assert_int_equal(e->strength, GX_STRENGTH_WEAK);
+	assert_int_equal(wgid(&l, 291)->status, GX_WG_RELEASABLE);
+	assert_int_equal(wgid(&l, 289)->status, GX_WG_RELEASABLE);
+	assert_false(gx_wg_deadlock(l.w)->found);
+	unload(&l);
+}
+
 static void
 test_permanent(void **state)
 {
@@ -405,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_arg_cycle),
 		cmocka_unit_test(test_fingerprint_stable),
 		cmocka_unit_test(test_chan_live_producer),
+		cmocka_unit_test(test_starved_mutex),
 		cmocka_unit_test(test_permanent),
 		cmocka_unit_test(test_waitgroup_child),
 		cmocka_unit_test(test_possible_timer),

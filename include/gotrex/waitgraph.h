@@ -132,6 +132,7 @@ enum gx_evidence {
 	GX_EVID_PARTNER,      /* trace: was woken before by a goroutine blocked here (the channel's other end) */
 	GX_EVID_LOCK_ORDER,   /* trace: blocked earlier on this lock site, and has not left that frame since */
 	GX_EVID_HELD_ACROSS,  /* trace: waits for the waiter itself; may hold the mutex across that wait */
+	GX_EVID_SAME_FUNC,    /* not blocked, and inside the function that waits to lock the mutex: may hold it */
 	GX_EVID_COUNT
 };
 
