@@ -85,7 +85,7 @@ gx_cmd_export(int argc, char **argv)
 	struct gx_query_error err;
 	struct gx_query *q;
 	struct gx_store *s;
-	struct gx_query_env env = { 0 };
+	struct gx_query_env env = { .lean = true };
 	struct gx_waitgraph *wg = NULL;
 	struct gx_query_dl dl = { .bits = NULL };
 	struct gx_export_file ef;

@@ -1086,7 +1086,7 @@ gx_cmd_stats(int argc, char **argv)
 		c.total += gx_store_goroutine(c.s, i)->count;
 	if (query != NULL) {
 		struct gx_query_error err;
-		struct gx_query_env env = { .store = c.s, .deadlock = NULL };
+		struct gx_query_env env = { .store = c.s, .deadlock = NULL, .lean = true };
 		struct gx_query *q = gx_query_parse(query, &err);
 
 		if (q == NULL || gx_query_select(q, &env, &c.sel, &c.nsel, &err) != 0) {

@@ -855,11 +855,15 @@ gx_query_select(struct gx_query *q, const struct gx_query_env *env, uint32_t **o
 	for (i = 0; i < ng && i < UINT32_MAX; i++) {
 		const struct gx_goroutine_rec *r = gx_store_goroutine(e.s, i);
 
+		bool match;
+
 		if (r == NULL)
 			continue;
-		if (e.win && !alive_in_window(&e, (uint32_t)i, r))
-			continue;
-		if (!eval(&e, q->root, (uint32_t)i, r))
+		match = (!e.win || alive_in_window(&e, (uint32_t)i, r)) &&
+		        eval(&e, q->root, (uint32_t)i, r);
+		if (env->lean)
+			gx_store_spans_drop(e.s, i);
+		if (!match)
 			continue;
 		gx_grow(&v, &cap, *n + 1, sizeof(*v));
 		v[(*n)++] = (uint32_t)i;

@@ -91,6 +91,10 @@ struct gx_query_deadlock {
 struct gx_query_env {
 	const struct gx_store *store;             /* borrowed */
 	const struct gx_query_deadlock *deadlock; /* borrowed; NULL: analysis not available */
+	/* Free each goroutine's unpacked spans once it is judged, so that a
+	 * windowed query over a big trace does not hold every span at once
+	 * (one-shot callers; the TUI evaluates again and keeps them). */
+	bool lean;
 };
 
 /* The time window the query asks for, resolved against the store (times
