@@ -202,54 +202,27 @@ window_events(const struct gx_waitgraph *w, int64_t t, int64_t window, size_t *n
 	return v;
 }
 
-static void
-window_event_line(struct gx_buf *out, const struct gx_store *s, const struct gx_event_rec *e,
-                  bool ascii)
-{
-	const struct gx_frame_rec *f = gx_top_user_frame(s, e->stack);
+/* One line of what a stuck goroutine did before the deadlock: a span it
+ * entered (ev NULL), or an event about it (sp NULL). */
+struct wstep {
+	const struct gx_span_rec *sp;
+	const struct gx_event_rec *ev;
+	bool before;          /* a span that began before the window */
+};
 
-	gx_buf_puts(out, "        ");
-	gx_text_timestamp(out, rel_ns(s, e->ns));
-	switch ((enum gx_event_kind)e->kind) {
-	case GX_EV_UNBLOCK:
-		if (e->arg0 != 0)
-			gx_buf_printf(out, "  woken by G%" PRIu64, e->arg0);
-		else
-			gx_buf_puts(out, "  woken by the runtime (timer or network poller)");
-		if (f != NULL) {
-			gx_buf_puts(out, " in ");
-			esc_str(out, s, f->func, ascii);
-		}
-		break;
-	case GX_EV_LOG:
-		gx_buf_puts(out, "  log ");
-		esc_str(out, s, e->str, ascii);
-		break;
-	case GX_EV_REGION_BEGIN:
-	case GX_EV_REGION_END:
-		gx_buf_printf(out, "  region %s ", e->kind == GX_EV_REGION_BEGIN ? "begins" : "ends");
-		esc_str(out, s, e->str, ascii);
-		break;
-	default:
-		break;
-	}
-	gx_buf_putc(out, '\n');
-}
-
-/* What g did in [t - window, t]: its state changes, who woke it, its
- * logs and regions, in time order. */
-static void
-text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_t t,
-            int64_t window, const struct wev *wv, size_t nwv, bool ascii)
+/* Walk what g did in [t - window, t]: its state changes, who woke it, its
+ * logs and regions, in time order, the last WINDOW_SPANS_MAX of them; step
+ * is called on each. Returns how many earlier ones were left out. */
+static size_t
+window_walk(const struct gx_waitgraph *w, uint32_t g, int64_t t, int64_t window,
+            const struct wev *wv, size_t nwv, void (*step)(void *ctx, const struct wstep *st),
+            void *ctx)
 {
 	const struct gx_store *s = gx_wg_store(w);
-	size_t nsp, shown = 0, first = 0, lo = 0, hi = nwv, nev;
+	size_t nsp, first = 0, lo = 0, hi = nwv, nev, total = 0, skip, e, i, left_out;
 	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
 	const struct gx_event_rec *ev = gx_store_events(s, &nev);
 
-	gx_buf_puts(out, "      in the ");
-	gx_text_duration(out, window, ascii);
-	gx_buf_puts(out, " before the deadlock:\n");
 	while (first < nsp && sp[first].end_ns != GX_TIME_NONE && sp[first].end_ns < t - window)
 		first++;
 	while (lo < hi) {
@@ -260,66 +233,126 @@ text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_
 		else
 			hi = mid;
 	}
-	/* Keep the last WINDOW_SPANS_MAX lines: count them first. */
-	{
-		size_t total = 0, e = lo, i = first, skip;
+	/* Keep the last WINDOW_SPANS_MAX steps: count them first. */
+	for (size_t k = first; k < nsp && sp[k].start_ns <= t; k++)
+		total++;
+	for (size_t k = lo; k < nwv && wv[k].g == g; k++)
+		total++;
+	left_out = skip = total > WINDOW_SPANS_MAX ? total - WINDOW_SPANS_MAX : 0;
+	for (e = lo, i = first; (i < nsp && sp[i].start_ns <= t) || (e < nwv && wv[e].g == g);) {
+		bool span = i < nsp && sp[i].start_ns <= t &&
+		            !(e < nwv && wv[e].g == g && ev[wv[e].i].ns <= sp[i].start_ns);
+		struct wstep st = { NULL, NULL, false };
 
-		for (size_t k = first; k < nsp && sp[k].start_ns <= t; k++)
-			total++;
-		for (size_t k = lo; k < nwv && wv[k].g == g; k++)
-			total++;
-		skip = total > WINDOW_SPANS_MAX ? total - WINDOW_SPANS_MAX : 0;
-		if (skip > 0)
-			gx_buf_printf(out, "        (%zu earlier line%s left out)\n", skip, skip == 1 ? "" : "s");
-		while ((i < nsp && sp[i].start_ns <= t) || (e < nwv && wv[e].g == g)) {
-			bool span = i < nsp && sp[i].start_ns <= t &&
-			            !(e < nwv && wv[e].g == g && ev[wv[e].i].ns <= sp[i].start_ns);
-
-			if (skip > 0) {
-				skip--;
-				if (span)
-					i++;
-				else
-					e++;
-				continue;
-			}
-			if (!span) {
-				window_event_line(out, s, &ev[wv[e].i], ascii);
-				e++;
-				shown++;
-				continue;
-			}
-			{
-				const struct gx_frame_rec *f = gx_top_user_frame(s, sp[i].stack);
-				size_t n;
-				const char *r = gx_store_str(s, sp[i].reason, &n);
-
-				gx_buf_puts(out, "        ");
-				gx_text_timestamp(out, rel_ns(s, sp[i].start_ns));
-				gx_buf_printf(out, "  %s", sp[i].state < GX_G_STATE_COUNT
-				              ? gx_gstate_name((enum gx_gstate)sp[i].state) : "?");
-				if (n > 0) {
-					gx_buf_puts(out, " (");
-					gx_text_escape(out, r, n, ascii);
-					gx_buf_putc(out, ')');
-				}
-				if (f != NULL) {
-					gx_buf_puts(out, " in ");
-					esc_str(out, s, f->func, ascii);
-				}
-				if (sp[i].start_ns < t - window)
-					gx_buf_puts(out, " (since before the window)");
-				gx_buf_putc(out, '\n');
-				shown++;
-				i++;
-			}
+		if (span) {
+			st.sp = &sp[i++];
+			st.before = st.sp->start_ns < t - window;
+		} else {
+			st.ev = &ev[wv[e++].i];
 		}
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		step(ctx, &st);
 	}
-	if (shown == 0)
-		gx_buf_puts(out, "        (nothing recorded)\n");
 	/* Nothing here keeps g's spans: do not hold every stuck
 	 * goroutine's at once. */
 	gx_store_spans_drop(s, g);
+	return left_out;
+}
+
+struct text_step {
+	struct gx_buf *out;
+	const struct gx_store *s;
+	bool ascii;
+	size_t shown;
+};
+
+static void
+text_step(void *ctx, const struct wstep *st)
+{
+	struct text_step *ts = ctx;
+	struct gx_buf *out = ts->out;
+	const struct gx_store *s = ts->s;
+	bool ascii = ts->ascii;
+	const struct gx_frame_rec *f;
+
+	ts->shown++;
+	gx_buf_puts(out, "        ");
+	if (st->ev != NULL) {
+		const struct gx_event_rec *e = st->ev;
+
+		f = gx_top_user_frame(s, e->stack);
+		gx_text_timestamp(out, rel_ns(s, e->ns));
+		switch ((enum gx_event_kind)e->kind) {
+		case GX_EV_UNBLOCK:
+			if (e->arg0 != 0)
+				gx_buf_printf(out, "  woken by G%" PRIu64, e->arg0);
+			else
+				gx_buf_puts(out, "  woken by the runtime (timer or network poller)");
+			if (f != NULL) {
+				gx_buf_puts(out, " in ");
+				esc_str(out, s, f->func, ascii);
+			}
+			break;
+		case GX_EV_LOG:
+			gx_buf_puts(out, "  log ");
+			esc_str(out, s, e->str, ascii);
+			break;
+		case GX_EV_REGION_BEGIN:
+		case GX_EV_REGION_END:
+			gx_buf_printf(out, "  region %s ", e->kind == GX_EV_REGION_BEGIN ? "begins" : "ends");
+			esc_str(out, s, e->str, ascii);
+			break;
+		default:
+			break;
+		}
+	} else {
+		const struct gx_span_rec *sp = st->sp;
+		size_t n;
+		const char *r = gx_store_str(s, sp->reason, &n);
+
+		f = gx_top_user_frame(s, sp->stack);
+		gx_text_timestamp(out, rel_ns(s, sp->start_ns));
+		gx_buf_printf(out, "  %s", sp->state < GX_G_STATE_COUNT
+		              ? gx_gstate_name((enum gx_gstate)sp->state) : "?");
+		if (n > 0) {
+			gx_buf_puts(out, " (");
+			gx_text_escape(out, r, n, ascii);
+			gx_buf_putc(out, ')');
+		}
+		if (f != NULL) {
+			gx_buf_puts(out, " in ");
+			esc_str(out, s, f->func, ascii);
+		}
+		if (st->before)
+			gx_buf_puts(out, " (since before the window)");
+	}
+	gx_buf_putc(out, '\n');
+}
+
+/* What g did in [t - window, t], as text. */
+static void
+text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_t t,
+            int64_t window, const struct wev *wv, size_t nwv, bool ascii)
+{
+	struct gx_buf lines = { 0 };
+	struct text_step ts = { &lines, gx_wg_store(w), ascii, 0 };
+	size_t left_out;
+
+	gx_buf_puts(out, "      in the ");
+	gx_text_duration(out, window, ascii);
+	gx_buf_puts(out, " before the deadlock:\n");
+	left_out = window_walk(w, g, t, window, wv, nwv, text_step, &ts);
+	if (left_out > 0)
+		gx_buf_printf(out, "        (%zu earlier line%s left out)\n", left_out,
+		              left_out == 1 ? "" : "s");
+	if (lines.len > 0)
+		gx_buf_append(out, lines.data, lines.len);
+	if (ts.shown == 0)
+		gx_buf_puts(out, "        (nothing recorded)\n");
+	gx_buf_free(&lines);
 }
 
 static void
@@ -480,15 +513,101 @@ json_ids(struct gx_buf *out, const struct gx_waitgraph *w, const uint32_t *v, si
 	gx_buf_putc(out, ']');
 }
 
+struct json_step {
+	struct gx_buf *out;
+	const struct gx_store *s;
+	size_t n;
+};
+
 static void
-json_one(struct gx_buf *out, const struct gx_report_input *in, const char *indent)
+json_step(void *ctx, const struct wstep *st)
+{
+	struct json_step *js = ctx;
+	struct gx_buf *out = js->out;
+	const struct gx_store *s = js->s;
+	const struct gx_frame_rec *f;
+
+	gx_buf_puts(out, js->n++ ? ", {" : "{");
+	if (st->ev != NULL) {
+		const struct gx_event_rec *e = st->ev;
+		static const char *const kinds[GX_EV_KIND_COUNT] = {
+			[GX_EV_UNBLOCK] = "woken", [GX_EV_LOG] = "log",
+			[GX_EV_REGION_BEGIN] = "region_begin", [GX_EV_REGION_END] = "region_end",
+		};
+		const char *k = e->kind < GX_EV_KIND_COUNT && kinds[e->kind] ? kinds[e->kind] : "event";
+
+		f = gx_top_user_frame(s, e->stack);
+		gx_buf_printf(out, "\"ns\": %" PRId64 ", \"kind\": \"%s\"", rel_ns(s, e->ns), k);
+		if (e->kind == GX_EV_UNBLOCK) {
+			gx_buf_puts(out, ", \"by\": ");
+			if (e->arg0 != 0)
+				gx_buf_printf(out, "%" PRIu64, e->arg0);
+			else
+				gx_buf_puts(out, "null"); /* the runtime: a timer or the network poller */
+			gx_buf_puts(out, ", \"function\": ");
+			if (f != NULL)
+				json_str(out, s, f->func);
+			else
+				gx_buf_puts(out, "null");
+		} else {
+			gx_buf_puts(out, ", \"text\": ");
+			json_str(out, s, e->str);
+		}
+	} else {
+		const struct gx_span_rec *sp = st->sp;
+
+		f = gx_top_user_frame(s, sp->stack);
+		gx_buf_printf(out, "\"ns\": %" PRId64 ", \"kind\": \"state\", \"state\": \"%s\"",
+		              rel_ns(s, sp->start_ns),
+		              sp->state < GX_G_STATE_COUNT ? gx_gstate_name((enum gx_gstate)sp->state) : "?");
+		gx_buf_puts(out, ", \"reason\": ");
+		if (sp->reason != 0)
+			json_str(out, s, sp->reason);
+		else
+			gx_buf_puts(out, "null");
+		gx_buf_puts(out, ", \"function\": ");
+		if (f != NULL)
+			json_str(out, s, f->func);
+		else
+			gx_buf_puts(out, "null");
+		gx_buf_printf(out, ", \"since_before_window\": %s", st->before ? "true" : "false");
+	}
+	gx_buf_putc(out, '}');
+}
+
+/* What g did in [t - window, t], as a JSON object. */
+static void
+json_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_t t,
+            int64_t window, const struct wev *wv, size_t nwv)
+{
+	struct gx_buf steps = { 0 };
+	struct json_step js = { &steps, gx_wg_store(w), 0 };
+	size_t left_out = window_walk(w, g, t, window, wv, nwv, json_step, &js);
+
+	gx_buf_printf(out, ", \"before_deadlock\": {\"window_ns\": %" PRId64 ", \"left_out\": %zu, "
+	              "\"steps\": [", window, left_out);
+	if (steps.len > 0)
+		gx_buf_append(out, steps.data, steps.len);
+	gx_buf_puts(out, "]}");
+	gx_buf_free(&steps);
+}
+
+static void
+json_one(struct gx_buf *out, const struct gx_report_input *in, const char *indent,
+         int64_t window)
 {
 	const struct gx_waitgraph *w = in->w;
 	const struct gx_store *s = gx_wg_store(w);
 	const struct gx_deadlock *dl = gx_wg_deadlock(w);
 	const struct gx_store_meta *meta = gx_store_meta(s);
 	struct gx_buf t = { 0 };
+	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
+	bool windows = trace && dl->found && dl->deadlock_ns != GX_TIME_NONE;
+	struct wev *wv = NULL;
+	size_t nwv = 0;
 
+	if (windows)
+		wv = window_events(w, dl->deadlock_ns, window, &nwv);
 	gx_buf_printf(out, "%s{\n%s  \"file\": ", indent, indent);
 	json_cstr(out, in->name);
 	gx_buf_printf(out, ",\n%s  \"format\": ", indent);
@@ -591,10 +710,14 @@ json_one(struct gx_buf *out, const struct gx_report_input *in, const char *inden
 			gx_text_json_string(out, t.data, t.len);
 			gx_buf_putc(out, '}');
 		}
-		gx_buf_puts(out, "]}");
+		gx_buf_puts(out, "]");
+		if (windows && x->status == GX_WG_STUCK)
+			json_window(out, w, g, dl->deadlock_ns, window, wv, nwv);
+		gx_buf_puts(out, "}");
 	}
 	gx_buf_printf(out, "\n%s  ]\n%s}", indent, indent);
 	gx_buf_free(&t);
+	free(wv);
 }
 
 /* ------------------------------------------------------------------ */
@@ -739,12 +862,13 @@ gx_report_write(const struct gx_report_input *in, size_t n, const struct gx_repo
 		break;
 	case GX_REPORT_JSON:
 		if (n == 1) {
-			json_one(out, &in[0], "");
+			json_one(out, &in[0], "", o->window_ns > 0 ? o->window_ns : DEFAULT_WINDOW_NS);
 			gx_buf_puts(out, "\n");
 		} else {
 			gx_buf_puts(out, "[\n");
 			for (size_t i = 0; i < n; i++) {
-				json_one(out, &in[i], "  ");
+				json_one(out, &in[i], "  ",
+				         o->window_ns > 0 ? o->window_ns : DEFAULT_WINDOW_NS);
 				gx_buf_puts(out, i + 1 < n ? ",\n" : "\n");
 			}
 			gx_buf_puts(out, "]\n");

@@ -8,6 +8,8 @@
 #   - the raw debug2.txt of the same recording folder (one process): every
 #     goroutine id the report calls stuck is there, blocked, with the
 #     reported function in its stack;
+#   - for a trace (with Go installed): `go tool trace -d=parsed` of it,
+#     for each state change and wake-up in the JSON's "before_deadlock";
 # and only then compared with what gotrex prints now.
 # GOTREX_UPDATE_GOLDEN=1 rewrites the expected files (after the checks).
 . "$top_srcdir/tests/lib.sh"
@@ -33,7 +35,8 @@ check_json() {
 	want_dl=$(sed -n 's/^deadlock \(yes\|no\)$/\1/p' "$top_srcdir/samples/$name/expect")
 	grep -q "\"deadlock\": $([ "$want_dl" = yes ] && echo true || echo false)," "$f" ||
 		bad "$f: \"deadlock\" is not $want_dl as samples/$name/expect says"
-	sed -n 's/.*{"id": \([0-9]*\), "count": 1, "status": "stuck".*"function": "\([^"]*\)".*/\1 \2/p' "$f" >"$GX_TMP/ids"
+	sed 's/, "releasers": \[.*$//' "$f" |
+		sed -n 's/.*{"id": \([0-9]*\), "count": 1, "status": "stuck".*"function": "\([^"]*\)".*/\1 \2/p' >"$GX_TMP/ids"
 	awk '{ n[$2]++ } END { for (f in n) print n[f], f }' "$GX_TMP/ids" | sort >"$GX_TMP/got"
 	want_stuck "$name" >"$GX_TMP/want"
 	cmp -s "$GX_TMP/got" "$GX_TMP/want" ||
@@ -57,6 +60,43 @@ check_json() {
 	got_cycle=$(for id in $ids; do awk -v id="$id" '$1 == id { print $2 }' "$GX_TMP/ids"; done | sort | tr '\n' ' ')
 	[ "$got_cycle" = "$want_cycle" ] ||
 		bad "$f: cycle [$got_cycle] but samples/$name/expect says [$want_cycle]"
+}
+
+# check_window FILE TRACE: every step of a stuck goroutine's
+# "before_deadlock" in the JSON that is a state change or a wake-up is
+# a StateTransition of that goroutine, at that time (counted from the
+# trace's first event), into that state (a wake-up: Waiting->Runnable, by
+# that goroutine or by none), in `go tool trace -d=parsed` of the trace.
+# Without Go this check is left out (the golden comparison still runs).
+check_window() {
+	f=$1 trace=$2
+	command -v go >/dev/null 2>&1 || return 0
+	TZ=UTC go tool trace -d=parsed "$trace" >"$GX_TMP/parsed" 2>/dev/null || true
+	first=$(sed -n '1s/.* Time=\([0-9]*\).*/\1/p' "$GX_TMP/parsed")
+	[ -n "$first" ] || { bad "$f: go tool trace -d=parsed gave nothing for $trace"; return; }
+	grep '"before_deadlock"' "$f" | while read -r line; do
+		id=$(printf '%s\n' "$line" | sed -n 's/^ *{"id": \([0-9]*\),.*/\1/p')
+		printf '%s\n' "$line" | grep -o '{"ns": [0-9]*, "kind": "state", "state": "[a-z]*", [^}]*"since_before_window": false}' |
+		while read -r step; do
+			ns=$(printf '%s\n' "$step" | sed 's/^{"ns": \([0-9]*\),.*/\1/')
+			st=$(printf '%s\n' "$step" | sed 's/.*"state": "\([a-z]*\)".*/\1/')
+			case $st in
+			dead|notexist) gs=NotExist ;;
+			*) gs=$(printf '%s' "$st" | awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) }') ;;
+			esac
+			grep -q "StateTransition Time=$((first + ns)) GoID=$id [A-Za-z]*->$gs " "$GX_TMP/parsed" ||
+				echo "G$id: no transition into $gs at $((first + ns)) (ns $ns)"
+		done
+		printf '%s\n' "$line" | grep -o '{"ns": [0-9]*, "kind": "woken", "by": [0-9a-z]*' |
+		while read -r step; do
+			ns=$(printf '%s\n' "$step" | sed 's/^{"ns": \([0-9]*\),.*/\1/')
+			by=$(printf '%s\n' "$step" | sed 's/.*"by": //')
+			[ "$by" = null ] && by=-1
+			grep -q "G=$by StateTransition Time=$((first + ns)) GoID=$id Waiting->Runnable " "$GX_TMP/parsed" ||
+				echo "G$id: not woken by G=$by at $((first + ns)) (ns $ns)"
+		done
+	done >"$GX_TMP/why"
+	[ ! -s "$GX_TMP/why" ] || bad "$f: the window before the deadlock disagrees with go tool trace -d=parsed $trace: $(head -n 3 "$GX_TMP/why" | tr '\n' ';')"
 }
 
 # check_text FILE NAME: the header's count and the stuck lines.
@@ -104,7 +144,10 @@ run_case() {
 		if [ -n "${GOTREX_UPDATE_GOLDEN:-}" ]; then
 			case $fmt in
 			text) check_text "$out" "$name" ;;
-			json) check_json "$out" "$name" "$dir" ;;
+			json)
+				check_json "$out" "$name" "$dir"
+				[ $# -eq 1 ] && case $1 in *trace.out) check_window "$out" "$top_srcdir/$1" ;; esac
+				;;
 			openmetrics) check_om "$out" "$name" ;;
 			esac
 			cp "$out" "$exp/$key.$fmt"
@@ -114,7 +157,10 @@ run_case() {
 		# The expected file must agree with the truth ...
 		case $fmt in
 		text) check_text "$exp/$key.$fmt" "$name" ;;
-		json) check_json "$exp/$key.$fmt" "$name" "$dir" ;;
+		json)
+			check_json "$exp/$key.$fmt" "$name" "$dir"
+			[ $# -eq 1 ] && case $1 in *trace.out) check_window "$exp/$key.$fmt" "$top_srcdir/$1" ;; esac
+			;;
 		openmetrics) check_om "$exp/$key.$fmt" "$name" ;;
 		esac
 		# ... and gotrex must print it.

@@ -36,9 +36,11 @@ failures=0
 : >"$GX_TMP/fingerprints"
 
 # stuck_of JSON: "count function" per stuck goroutine function, sorted;
-# a stuck goroutine without a user frame counts as "(none)".
+# a stuck goroutine without a user frame counts as "(none)". (What follows
+# "releasers" in a goroutine's line is cut first: the releasers and the
+# steps before the deadlock name functions too.)
 stuck_of() {
-	sed 's/"function": null/"function": "(none)"/' "$1" |
+	sed 's/, "releasers": \[.*$//; s/"function": null/"function": "(none)"/' "$1" |
 		sed -n 's/.*"count": \([0-9]*\), "status": "stuck".*"function": "\([^"]*\)".*/\2 \1/p' |
 		awk '{ n[$1] += $2 } END { for (f in n) print n[f], f }' | sort
 }
@@ -49,7 +51,8 @@ cycles_of() {
 	[ -n "$ids" ] || return 0
 	printf '%s\n' "$ids" | sed 's/\], *\[/\n/g; s/[][]//g' | while read -r line; do
 		for id in $(printf '%s\n' "$line" | tr ',' ' '); do
-			sed -n "s/.*{\"id\": $id, .*\"function\": \"\\([^\"]*\\)\".*/\\1/p" "$1"
+			sed 's/, "releasers": \[.*$//' "$1" |
+				sed -n "s/.*{\"id\": $id, .*\"function\": \"\\([^\"]*\\)\".*/\\1/p"
 		done | sort | tr '\n' ' ' | sed 's/ $//'
 		echo
 	done | sort
