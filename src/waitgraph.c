@@ -309,6 +309,22 @@ struct build {
 	 * and lock order ask it of every span: key reason << 32 | stack. */
 	struct cls_slot *cls;
 	size_t cls_cap, cls_n;
+	/* For counting a key's candidate posters without walking them all
+	 * (site_index): per goroutine its wait site (valid when blocked at
+	 * a user frame); per key, its alive postings and the wait sites of
+	 * those, sorted, at site_off[k] .. site_off[k + 1]. */
+	struct wsite *gsite;
+	uint32_t *alive_posts;
+	uint32_t *site_off;
+	struct wsite *sites;
+};
+
+/* Where a goroutine waits, as same_site compares it. */
+struct wsite {
+	uint32_t func;
+	uint32_t line;
+	uint8_t kind;
+	bool valid;
 };
 
 struct cls_slot {
@@ -607,14 +623,135 @@ candidate(const struct gx_waitgraph *w, uint32_t g, uint32_t r)
 	return true;
 }
 
-/* Postings of key k by candidates of r. */
-static uint32_t
-key_candidates(const struct build *b, uint32_t k, uint32_t r)
+static int
+cmp_wsite(const void *a, const void *b)
 {
+	const struct wsite *x = a, *y = b;
+
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static bool
+wsite_eq(const struct wsite *x, const struct wsite *y)
+{
+	return x->valid && y->valid && x->func == y->func && x->line == y->line &&
+	       x->kind == y->kind;
+}
+
+/* Build the per-key site index (once). A dump of 100 000 goroutines may
+ * have a pointer that nearly all of them pass, and thousands of waiters
+ * each a resource of its own: walking every posting per resource was
+ * waiters x posters. */
+static void
+site_index(struct build *b)
+{
+	const struct gx_waitgraph *w = b->w;
+	uint32_t n = 0;
+
+	if (b->gsite != NULL)
+		return;
+	b->gsite = xcalloc(b->n + 1, sizeof(*b->gsite));
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_wg_goroutine *x = &w->gw[g];
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(w->s, g);
+		const struct gx_frame_rec *f;
+
+		if (!blocked_kind((enum gx_wait_kind)x->kind) || x->site_frame == GX_NONE32)
+			continue;
+		f = gx_store_stack_frame(w->s, gr->stack, x->site_frame);
+		if (f == NULL)
+			continue;
+		b->gsite[g] = (struct wsite){ f->func, f->line, x->kind, true };
+	}
+	b->alive_posts = xcalloc(b->nkeys + 1, sizeof(*b->alive_posts));
+	b->site_off = xcalloc(b->nkeys + 1, sizeof(*b->site_off));
+	b->sites = xreallocarray(NULL, b->nposts + 1, sizeof(*b->sites));
+	for (size_t k = 0; k < b->nkeys; k++) {
+		uint32_t first = n;
+
+		b->site_off[k] = n;
+		for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++) {
+			uint32_t g = b->posts[p].g;
+
+			if (!w->alive[g])
+				continue;
+			b->alive_posts[k]++;
+			if (b->gsite[g].valid)
+				b->sites[n++] = b->gsite[g];
+		}
+		if (n - first > 1)
+			qsort(b->sites + first, n - first, sizeof(*b->sites), cmp_wsite);
+	}
+	b->site_off[b->nkeys] = n;
+}
+
+/* Alive postings of key k by goroutines waiting at site st. */
+static uint32_t
+site_posts(const struct build *b, uint32_t k, const struct wsite *st)
+{
+	uint32_t lo = b->site_off[k], hi = b->site_off[k + 1], a;
+
+	if (!st->valid)
+		return 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_wsite(&b->sites[mid], st) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	a = lo;
+	hi = b->site_off[k + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_wsite(&b->sites[mid], st) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - a;
+}
+
+/* Postings of key k by candidates of r. For a resource without an
+ * address, candidate() leaves out exactly the goroutines that wait on r,
+ * are dead, or wait at the site of r's first waiter: counted from the
+ * site index instead of posting by posting. */
+static uint32_t
+key_candidates(struct build *b, uint32_t k, uint32_t r)
+{
+	const struct gx_waitgraph *w = b->w;
+	const struct gx_wg_resource *R = &w->res[r];
 	uint32_t c = 0;
 
+	if (R->addr == 0 && b->key_first[k + 1] - b->key_first[k] > 64) {
+		const struct wsite *rs = NULL;
+
+		site_index(b);
+		c = b->alive_posts[k];
+		if (R->nwaiters > 0) {
+			rs = &b->gsite[w->waiters[R->first_waiter]];
+			c -= site_posts(b, k, rs);
+		}
+		/* r's own waiters that post k and were not left out above */
+		for (uint32_t i = 0; i < R->nwaiters; i++) {
+			uint32_t g = w->waiters[R->first_waiter + i];
+
+			if (!w->alive[g] || (rs != NULL && wsite_eq(&b->gsite[g], rs)))
+				continue;
+			for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++)
+				if (b->post_key[b->gkey[p]] == k)
+					c--;
+		}
+		return c;
+	}
 	for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++)
-		if (candidate(b->w, b->posts[p].g, r))
+		if (candidate(w, b->posts[p].g, r))
 			c++;
 	return c;
 }
@@ -1188,6 +1325,7 @@ build_candidates(struct build *b)
 	size_t nmutex_waiters = 0, cmw = 0;
 	struct live_func *lf;
 	size_t nlf;
+	uint32_t *key_seen;        /* r + 1 when key k was looked at for r */
 
 	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
 	b->runtime_release = xcalloc(w->nres + 1, sizeof *b->runtime_release);
@@ -1202,6 +1340,7 @@ build_candidates(struct build *b)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
 	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
 	lf = live_funcs(b, &nlf);
+	key_seen = xcalloc(b->nkeys + 1, sizeof(*key_seen));
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
 			const struct gx_wg_goroutine *x = &w->gw[g];
@@ -1440,8 +1579,12 @@ build_candidates(struct build *b)
 					uint32_t k = b->post_key[b->gkey[p]];
 					uint32_t c;
 
-					if (!po->user)
+					if (!po->user || key_seen[k] == (uint32_t)r + 1)
 						continue;
+					/* Waiters often pass the same pointers: each key
+					 * once per resource (else a crowd of waiters costs
+					 * waiters x posters). */
+					key_seen[k] = (uint32_t)r + 1;
 					c = key_candidates(b, k, (uint32_t)r);
 					if (c == 0)
 						continue;
@@ -1564,6 +1707,7 @@ build_candidates(struct build *b)
 	}
 	free(bc.idx);
 	free(lf);
+	free(key_seen);
 	free(hist);
 	free(part);
 	free(lord);
@@ -2170,6 +2314,10 @@ gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
 	free(b.undetermined_res);
 	free(b.ufirst);
 	free(b.cls);
+	free(b.gsite);
+	free(b.alive_posts);
+	free(b.site_off);
+	free(b.sites);
 	return w;
 }
 
