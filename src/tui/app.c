@@ -50,7 +50,17 @@ struct app {
 	bool too_small;
 	int quit_signal;           /* a signal asked us to quit */
 	bool quit;
+	bool analysed;             /* the first screen is up: analysis tried */
 };
+
+/* The status line says whether there is a deadlock when the analysis is
+ * done. Small inputs are analysed before the first screen (milliseconds),
+ * medium ones as soon as it is up (a 100 000-goroutine dump takes about
+ * 0.3 s), bigger ones when W, D or a query asks for it. */
+#define FIRST_GOROUTINES_MAX 20000
+#define FIRST_EVENTS_MAX 200000
+#define EAGER_GOROUTINES_MAX 200000
+#define EAGER_EVENTS_MAX 2000000
 
 /* Process-wide: the signal pipe and whether curses is active (for the
  * fatal-error hook, which gets no argument). */
@@ -171,39 +181,65 @@ layout(struct app *a)
 /* ------------------------------------------------------------------ */
 /* Drawing */
 
+/* The facts of the status line: input, counts, position, warnings, and
+ * the deadlock verdict when the analysis is done and dl_note is set. */
 static void
-draw_status(struct app *a)
+status_facts(struct app *a, struct tui_line *l, bool dl_note)
 {
 	struct tui_ctx *c = &a->ctx;
 	const struct gx_store_meta *m = gx_store_meta(c->store);
 	const char *sep = c->glyphs->bullet;
 	size_t warn = tui_ctx_warning_count(c);
-	struct tui_line l;
-	const char *right = "? help  q quit ";
 
-	tui_line_init(&l, &a->scr, LINES - 1, 0, COLS);
-	tui_line_lit(&l, TUI_ROLE_STATUS, " ");
-	tui_line_text(&l, TUI_ROLE_STATUS, c->path, strlen(c->path));
+	tui_line_init(l, &a->scr, LINES - 1, 0, COLS);
+	tui_line_lit(l, TUI_ROLE_STATUS, " ");
+	tui_line_text(l, TUI_ROLE_STATUS, c->path, strlen(c->path));
 	if (c->join_path != NULL) {
-		tui_line_lit(&l, TUI_ROLE_STATUS, " + ");
-		tui_line_text(&l, TUI_ROLE_STATUS, c->join_path, strlen(c->join_path));
+		tui_line_lit(l, TUI_ROLE_STATUS, " + ");
+		tui_line_text(l, TUI_ROLE_STATUS, c->join_path, strlen(c->join_path));
 	}
-	tui_line_printf(&l, TUI_ROLE_STATUS, " %s %s %s %llu goroutine%s", sep,
+	tui_line_printf(l, TUI_ROLE_STATUS, " %s %s %s %llu goroutine%s", sep,
 	                gx_format_name(m != NULL ? (enum gx_format)m->format : GX_FMT_UNKNOWN),
 	                sep, (unsigned long long)c->goroutines, c->goroutines == 1 ? "" : "s");
 	if (c->sel.total > 0)
-		tui_line_printf(&l, TUI_ROLE_STATUS, " %s %s %zu/%zu", sep,
+		tui_line_printf(l, TUI_ROLE_STATUS, " %s %s %zu/%zu", sep,
 		                c->sel.grouped ? "group" : "row", c->sel.pos, c->sel.total);
 	if (c->nmarked > 0)
-		tui_line_printf(&l, TUI_ROLE_STATUS, " %s %zu marked", sep, c->nmarked);
-	tui_line_printf(&l, TUI_ROLE_STATUS, " %s ", sep);
+		tui_line_printf(l, TUI_ROLE_STATUS, " %s %zu marked", sep, c->nmarked);
+	tui_line_printf(l, TUI_ROLE_STATUS, " %s ", sep);
 	if (warn > 0)
-		tui_line_printf(&l, TUI_ROLE_STATUS_WARN, "%zu warning%s (w)", warn,
+		tui_line_printf(l, TUI_ROLE_STATUS_WARN, "%zu warning%s (w)", warn,
 		                warn == 1 ? "" : "s");
 	else
-		tui_line_lit(&l, TUI_ROLE_STATUS, "no warnings");
-	if (c->message != NULL && l.col + 3 + tui_text_width(c->message, strlen(c->message),
-	                                                     c->ascii) > COLS) {
+		tui_line_lit(l, TUI_ROLE_STATUS, "no warnings");
+	if (dl_note) {
+		char note[64];
+
+		snprintf(note, sizeof(note), "deadlock: %llu stuck (W)",
+		         (unsigned long long)gx_wg_deadlock(c->wg)->stuck_goroutines);
+		/* whole or not at all: a cut verdict reads wrong */
+		if (l->col + 3 + (int)strlen(note) <= COLS) {
+			tui_line_printf(l, TUI_ROLE_STATUS, " %s ", sep);
+			tui_line_lit(l, TUI_ROLE_STATUS_WARN, note);
+		}
+	}
+}
+
+static void
+draw_status(struct app *a)
+{
+	struct tui_ctx *c = &a->ctx;
+	const char *sep = c->glyphs->bullet;
+	struct tui_line l;
+	const char *right = "? help  q quit ";
+	bool dl_note = c->wg != NULL && gx_wg_deadlock(c->wg)->found;
+	int msg_w = c->message != NULL
+	            ? 3 + tui_text_width(c->message, strlen(c->message), c->ascii) : 0;
+
+	status_facts(a, &l, dl_note);
+	if (dl_note && msg_w > 0 && l.col + msg_w > COLS)
+		status_facts(a, &l, false); /* the one-shot message first */
+	if (c->message != NULL && l.col + msg_w > COLS) {
 		/* a long message (an export's path, an error) wins over the facts */
 		tui_line_init(&l, &a->scr, LINES - 1, 0, COLS);
 		tui_line_lit(&l, TUI_ROLE_STATUS, " ");
@@ -556,8 +592,19 @@ loop(struct app *a)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = sig_pipe[0];
 	pfd[1].events = POLLIN;
+	if (gx_store_goroutine_count(a->ctx.store) <= FIRST_GOROUTINES_MAX &&
+	    gx_store_event_count(a->ctx.store) <= FIRST_EVENTS_MAX)
+		(void)tui_ctx_waitgraph(&a->ctx);
 	while (!a->quit) {
 		draw(a);
+		if (a->ctx.wg == NULL && !a->analysed) {
+			a->analysed = true;
+			if (gx_store_goroutine_count(a->ctx.store) <= EAGER_GOROUTINES_MAX &&
+			    gx_store_event_count(a->ctx.store) <= EAGER_EVENTS_MAX) {
+				(void)tui_ctx_waitgraph(&a->ctx);
+				continue; /* draw again, with the verdict */
+			}
+		}
 		pfd[0].revents = pfd[1].revents = 0;
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
