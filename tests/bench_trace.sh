@@ -27,6 +27,10 @@
 #   memory  peak RSS of the cold index <= 64 MiB + 4 x largest generation;
 #   reopen  `gotrex index` on a fresh index <= 100 ms, and the TUI's first
 #           screen on it <= 100 ms.
+# Last, where gotrex's index time goes: `gotrex events --count` (decode
+# and order only, no index) and the time to write and fsync a file of the
+# index's size in the cache directory (dd conv=fsync), and the bound they
+# put on the speed target: x/exp/trace time / (decode + write).
 # Times are the best of -r runs (`go tool trace`: one run).
 #
 # Usage:
@@ -294,6 +298,7 @@ while read -r f; do
 		mkdir "$tmp/cache"
 		timed gx-cold env XDG_CACHE_HOME="$tmp/cache" "$gotrex" index --force "$f"
 		grep -q 'built in' "$tmp/out.one" || die "gotrex index did not build: $(cat "$tmp/out.one")"
+		timed gx-decode "$gotrex" events --count "$f"
 		timed gx-reopen env XDG_CACHE_HOME="$tmp/cache" "$gotrex" index "$f"
 		grep -q 'reused$' "$tmp/out.one" || die "gotrex index did not reuse the index: $(cat "$tmp/out.one")"
 		echo "tui $(tui_first_screen "$f" "$tmp/cache") $(cat "$tmp/tui.rss")" >> "$tmp/times"
@@ -310,6 +315,15 @@ while read -r f; do
 		fi
 	done
 	idx=$(find "$tmp/cache" -name '*.gxi' -exec wc -c {} + | awk '{ s += $1 } END { print s + 0 }')
+	# The floor for writing the index: a file of its size written and
+	# fsync'd in the same directory (what any index of it costs at least).
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		i=$((i + 1))
+		timed write-floor dd if=/dev/zero of="$tmp/cache/floor" bs=64k \
+			count=$((idx / 65536 + 1)) conv=fsync status=none
+		rm -f "$tmp/cache/floor"
+	done
 	if [ "$goev" != "$gxev" ]; then
 		echo "bench_trace: WARNING: $label: gotrex decoded $gxev events, golang.org/x/exp/trace $goev" >&2
 	fi
@@ -325,7 +339,8 @@ while read -r f; do
 		"$(best gx-cold 2) $(best gx-cold 3) $(best gx-cold 4) $idx" \
 		"$(best gx-reopen 2) $tui ${tuirss:-0}" \
 		"$(best go-readall 2) $(best go-readall 3) $(best go-readall 4)" \
-		"$(best go-parsed 2) $srv ${srvrss:-0}" >> "$tmp/rows"
+		"$(best go-parsed 2) $srv ${srvrss:-0}" \
+		"$(best gx-decode 2) $(best write-floor 2)" >> "$tmp/rows"
 done < "$tmp/files"
 
 # ---- the tables ------------------------------------------------------
@@ -375,4 +390,17 @@ BEGIN {
 	printf "%-28s %s %s %10.1f (%6.1f) %s %8.1f %s %8.1f %s\n", $1,
 		speed, cpu, mem, lim, verdict(mem <= lim),
 		ro, verdict(ro <= 100), tui, verdict(tui <= 100)
+}' "$tmp/rows"
+
+echo
+echo "where gotrex's time goes: decode = \`gotrex events --count\` (read, decode and order every"
+echo "event, as Go does, no index); write floor = writing and fsyncing a file of the index's size;"
+echo "bound = x/exp/trace time / (decode + write floor): the speed-up no complete index could beat"
+echo "with this decoder on this machine"
+awk '
+BEGIN { printf "%-28s %10s %12s %10s %10s\n", "file", "decode s", "write floor s", "index s", "bound" }
+{
+	d = $18 + $19
+	bound = d > 0 ? $12 / d : 0
+	printf "%-28s %10.3f %12.3f %10.3f %9.2fx\n", $1, $18, $19, $5, bound
 }' "$tmp/rows"
