@@ -86,3 +86,29 @@ tmux_keys / 0 . 0 2 1 s . . 0 . 0 2 2 s Enter
 tmux_wait "cursor 0.022000 s"
 tmux_expect timeline-window
 tmux_quit
+
+# A click on the cells puts the time cursor at that column's time. At the
+# fit the window starts at 0 and a column is end / columns + 1 ns: the
+# trace's end is 1294218985345 - 1294016507968 = 202477377 ns (events: its
+# last and first Sync), the cells 160 - 4 = 156 columns wide (marker, two
+# id digits, a space), so 1297932 ns a column. Row 22 is G1's (the first
+# screen above); mouse reports as in tui_mouse.sh (x, y 1-based, + 32).
+esc=$(printf '\033')
+click() {
+	xy=$(printf "\\$(printf '%03o' $(($1 + 32)))\\$(printf '%03o' $(($2 + 32)))")
+	tmux_keys -l "${esc}[M ${xy}"
+	tmux_keys -l "${esc}[M#${xy}"
+}
+tmux_start abba.trace
+tmux_wait "cursor 0.202477 s"
+click 5 22     # column 4, the first cell: 0 ns
+tmux_wait "cursor 0.000000 s"
+click 105 22   # the 101st cell: 100 x 1297932 ns = 0.129793200 s
+tmux_wait "cursor 0.129793 s"
+# the label is not a cell: the cursor stays (j after it shows the click
+# was handled: keys are taken in order)
+click 2 22
+tmux_keys j
+tmux_wait "row 2/17"
+tmux_capture | grep -q "cursor 0.129793 s" || fail "a click on the label moved the cursor"
+tmux_quit

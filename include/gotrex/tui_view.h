@@ -219,6 +219,9 @@ struct tui_view_ops {
 	unsigned (*selection_changed)(struct tui_view *v);
 	/* ctx->filter changed (a query was applied or cleared). Optional. */
 	unsigned (*filter_changed)(struct tui_view *v);
+	/* Button 1 at column col (from the pane's left edge) of line lineno,
+	 * after the cursor (if any) went there. Optional. */
+	unsigned (*click)(struct tui_view *v, size_t lineno, int col);
 	/* Free v->priv's contents (v->priv itself is freed by view.c). Optional. */
 	void (*done)(struct tui_view *v);
 };

@@ -548,6 +548,8 @@ mouse(struct app *a)
 			set_focus(a, slot);
 		if (line != (size_t)-1 && (v->ops->flags & TUI_VIEW_CURSOR))
 			handle(a, v, tui_view_set_cur(v, line));
+		if (line != (size_t)-1 && v->ops->click != NULL)
+			handle(a, v, v->ops->click(v, line, ev.x - v->x));
 	}
 }
 

@@ -663,6 +663,19 @@ tl_done(struct tui_view *v)
 	free(t->cells);
 }
 
+/* A click on the cells: the time cursor to that column's time. */
+static unsigned
+tl_click(struct tui_view *v, size_t lineno, int col)
+{
+	struct tl *t = v->priv;
+	int k = col - label_width(t);
+
+	(void)lineno;
+	if (k < 0 || k >= t->cols || t->cell <= 0 || t->need_fit)
+		return TUI_NEXT_NONE;
+	return tui_timeline_set_cursor(v->ctx, t->t0 + (int64_t)k * t->cell);
+}
+
 const struct tui_view_ops tui_timeline_ops = {
 	.name = "timeline",
 	.flags = 0,
@@ -673,5 +686,6 @@ const struct tui_view_ops tui_timeline_ops = {
 	.draw_line = tl_draw_line,
 	.request = tl_request,
 	.filter_changed = tl_filter_changed,
+	.click = tl_click,
 	.done = tl_done,
 };
