@@ -401,16 +401,6 @@ htab_insert(struct htab *h, size_t i, uint32_t id,
 	}
 }
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 /* ---- the builder -------------------------------------------------- */
 
@@ -460,7 +450,7 @@ struct gx_builder {
 static uint64_t
 str_hash(const char *s, size_t n)
 {
-	return mix64(gx_hash64(s, n, GX_HASH_SEED));
+	return gx_mix64(gx_hash64(s, n, GX_HASH_SEED));
 }
 
 static bool
@@ -483,7 +473,7 @@ str_hashof(const void *ctx, uint32_t id)
 static uint64_t
 frame_hash(const struct gx_frame_rec *f)
 {
-	return mix64(gx_hash64(f, sizeof(*f), GX_HASH_SEED));
+	return gx_mix64(gx_hash64(f, sizeof(*f), GX_HASH_SEED));
 }
 
 static bool
@@ -505,7 +495,7 @@ frame_hashof(const void *ctx, uint32_t id)
 static uint64_t
 stack_hash(const uint32_t *ids, size_t n)
 {
-	return mix64(gx_hash64(ids, n * sizeof(*ids), GX_HASH_SEED ^ n));
+	return gx_mix64(gx_hash64(ids, n * sizeof(*ids), GX_HASH_SEED ^ n));
 }
 
 static bool
@@ -539,7 +529,7 @@ g_hashof(const void *ctx, uint32_t id)
 {
 	const struct gx_builder *b = ctx;
 
-	return mix64(b->gs[id].id);
+	return gx_mix64(b->gs[id].id);
 }
 
 /* The order of a goroutine's spans. */
@@ -709,7 +699,7 @@ gx_builder_goroutine(struct gx_builder *b, const struct gx_goroutine_rec *g)
 	uint32_t idx;
 
 	b->key_gid = g->id;
-	i = htab_find(&b->gh, mix64(g->id), g_eq, b);
+	i = htab_find(&b->gh, gx_mix64(g->id), g_eq, b);
 	if (b->gh.slot[i] != 0)
 		return b->gh.slot[i] - 1;
 	if (b->ng >= GX_NONE32 - 1)
@@ -733,7 +723,7 @@ gx_builder_goroutine_at(struct gx_builder *b, uint32_t index)
 uint32_t
 gx_builder_find_goroutine(const struct gx_builder *b, uint64_t id)
 {
-	size_t i = (size_t)mix64(id) & b->gh.mask;
+	size_t i = (size_t)gx_mix64(id) & b->gh.mask;
 
 	while (b->gh.slot[i] != 0) {
 		if (b->gs[b->gh.slot[i] - 1].id == id)

@@ -215,16 +215,6 @@ gx_hash64(const void *p, size_t n, uint64_t seed)
 	return h;
 }
 
-uint64_t
-gx_mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 int
 gx_hexval(char c)

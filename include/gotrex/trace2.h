@@ -22,6 +22,7 @@
 
 #include "gotrex/diag.h"
 #include "gotrex/input.h"
+#include "gotrex/util.h"
 
 /* Header minor versions of the v2 format that we (and Go 1.26) read. */
 #define GX_T2_GO122 22
@@ -108,12 +109,7 @@ struct gx_u64map {
 static inline size_t
 gx_u64map_hash(uint64_t k)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return (size_t)k;
+	return (size_t)gx_mix64(k);
 }
 /* Returns a pointer to the value of key, or NULL. Inline: it is on the
  * decoder's per-event path. */

@@ -57,7 +57,16 @@ uint64_t gx_hash64(const void *p, size_t n, uint64_t seed);
 
 /* Spread the bits of a 64-bit value (the murmur3 finaliser), for hash
  * tables keyed by ids or by combined hashes. */
-uint64_t gx_mix64(uint64_t h);
+static inline uint64_t
+gx_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
 
 /* The value of a hexadecimal digit, or -1. */
 int gx_hexval(char c);
