@@ -522,8 +522,9 @@ longest_text(struct stats_ctx *c, struct gx_buf *out)
 	for (i = 0; i < n; i++) {
 		const struct gx_goroutine_rec *g = gx_store_goroutine(c->s, top[i]);
 		size_t mark = out->len;
+		char id[32];
 
-		gx_buf_printf(out, "  goroutine %-8" PRIu64 " ", g->id);
+		gx_buf_printf(out, "  goroutine %-8s ", gx_store_format_id(g, id, sizeof(id)));
 		put_wait(out, c, g->wait_ns, wait_approx(c, g));
 		while (out->len - mark < 30)
 			gx_buf_putc(out, ' ');
@@ -605,8 +606,9 @@ groups_text(struct stats_ctx *c, struct gx_buf *out)
 		gx_buf_puts(out, "\n    ids:");
 		for (j = 0; j < k->count && j < TEXT_IDS_MAX; j++) {
 			const struct gx_goroutine_rec *m = gx_store_goroutine(c->s, gr->members[k->first + j]);
+			char id[32];
 
-			gx_buf_printf(out, " %" PRIu64, m->id);
+			gx_buf_printf(out, " %s", gx_store_format_id(m, id, sizeof(id)));
 		}
 		if (k->count > TEXT_IDS_MAX)
 			gx_buf_printf(out, " ... (%" PRIu32 " more)", k->count - TEXT_IDS_MAX);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -325,6 +326,16 @@ gx_store_find_goroutine(const struct gx_store *s, uint64_t id)
 	if (lo < s->n[GX_T_GOROUTINES] && g[lo].id == id && lo < GX_NONE32)
 		return (uint32_t)lo;
 	return GX_NONE32;
+}
+
+char *
+gx_store_format_id(const struct gx_goroutine_rec *g, char *buf, size_t n)
+{
+	if (g->flags & GX_G_SYNTH_ID)
+		snprintf(buf, n, "#%llu", (unsigned long long)(g->id - GX_SYNTH_ID_BASE));
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)g->id);
+	return buf;
 }
 
 const struct gx_span_rec *

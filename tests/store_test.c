@@ -983,6 +983,27 @@ test_wrong_version_and_magic(void **state)
 	free(path);
 }
 
+/* Ids as people read them: a real id as it is, a profile's made-up id as
+ * its record number. */
+static void
+test_format_id(void **state)
+{
+	struct gx_goroutine_rec g;
+	char buf[32];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	g.id = 17;
+	assert_string_equal(gx_store_format_id(&g, buf, sizeof(buf)), "17");
+	g.id = GX_SYNTH_ID_BASE + 3;
+	g.flags = GX_G_SYNTH_ID;
+	assert_string_equal(gx_store_format_id(&g, buf, sizeof(buf)), "#3");
+	g.id = UINT64_MAX;
+	g.flags = 0;
+	assert_string_equal(gx_store_format_id(&g, buf, sizeof(buf)), "18446744073709551615");
+	assert_string_equal(gx_store_format_id(&g, buf, 4), "184"); /* cut, terminated */
+}
+
 static void
 test_gstate_names(void **state)
 {
@@ -1008,6 +1029,7 @@ main(void)
 		cmocka_unit_test(test_flipped_bytes),
 		cmocka_unit_test(test_wrong_version_and_magic),
 		cmocka_unit_test(test_gstate_names),
+		cmocka_unit_test(test_format_id),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

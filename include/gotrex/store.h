@@ -259,6 +259,9 @@ size_t gx_store_goroutine_count(const struct gx_store *s);
 const struct gx_goroutine_rec *gx_store_goroutine(const struct gx_store *s, size_t index);
 /* Index of goroutine id, or GX_NONE32. Binary search. */
 uint32_t gx_store_find_goroutine(const struct gx_store *s, uint64_t id);
+/* A goroutine's id as people read it: "123", or "#n" for the n-th record
+ * of a profile (made-up ids, GX_G_SYNTH_ID). Returns buf. */
+char *gx_store_format_id(const struct gx_goroutine_rec *g, char *buf, size_t n);
 
 /* The spans of goroutine index g (empty when out of range). Spans, events
  * and P spans are packed in the index and unpacked on the first call (not

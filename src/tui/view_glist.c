@@ -702,10 +702,7 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	tui_goroutine_state(v->ctx, gi, &gs);
 	if (gs.at_cursor)
 		wait = gs.wait_ns;
-	if (g->flags & GX_G_SYNTH_ID) /* a profile's record, not a goroutine id */
-		snprintf(num, sizeof(num), "#%llu", (unsigned long long)(g->id - GX_SYNTH_ID_BASE));
-	else
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)g->id);
+	gx_store_format_id(g, num, sizeof(num)); /* a profile's record: #n */
 	tui_line_field_lit(l, TUI_ROLE_DEFAULT, num, gl->idw + 1, TUI_ALIGN_RIGHT);
 	tui_line_field_lit(l, tui_state_role(gs.state), gx_gstate_name((enum gx_gstate)gs.state),
 	                   STATE_W, TUI_ALIGN_LEFT);
