@@ -112,6 +112,17 @@ release_verb(const struct gx_waitgraph *w, uint32_t r)
 	}
 }
 
+/* "G123", or "#n" for a profile's n-th record (its id is made up). */
+static void
+put_gid(struct gx_buf *out, const struct gx_goroutine_rec *g)
+{
+	char id[32];
+
+	if (!(g->flags & GX_G_SYNTH_ID))
+		gx_buf_putc(out, 'G');
+	gx_buf_puts(out, gx_store_format_id(g, id, sizeof(id)));
+}
+
 static void
 put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine_rec *g, bool ascii)
 {
@@ -451,7 +462,8 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			size_t ne;
 			const struct gx_wg_edge *e = gx_wg_edges(w, x->resource, &ne);
 
-			gx_buf_printf(out, "  G%" PRIu64, gr->id);
+			gx_buf_puts(out, "  ");
+			put_gid(out, gr);
 			if (gr->count > 1)
 				gx_buf_printf(out, " (x%" PRIu32 ")", gr->count);
 			gx_buf_puts(out, " ");
@@ -488,7 +500,9 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			const struct gx_goroutine_rec *gr = grec(w, g);
 			const struct gx_wg_goroutine *x = gx_wg_goroutine(w, g);
 
-			gx_buf_printf(out, "  G%" PRIu64 " ", gr->id);
+			gx_buf_puts(out, "  ");
+			put_gid(out, gr);
+			gx_buf_putc(out, ' ');
 			if (gr->reason != 0)
 				esc_str(out, s, gr->reason, ascii);
 			else
