@@ -1,13 +1,12 @@
 /* store_build: the builder loaders call, and the writer of the index file.
  *
  * Strings, frames, stacks and goroutines live in memory (interned through
- * open-addressing hash tables). Spans, events and P spans go to temporary
- * spill files in the builder's tmpdir as they come, delta-coded (see the
- * record codec below), so the memory of a load does not grow with them.
- *
- * Records are packed into chains as they come (store_chains.c): spans one
- * chain per goroutine, events and P spans a chain each. A span whose
- * goroutine does not exist yet goes to a plain "late" spill instead.
+ * open-addressing hash tables). Spans, events and P spans are packed into
+ * chains as they come (store_chains.c, the codec in store_codec.h), spilled
+ * to a temporary file in the builder's tmpdir as they grow, so the memory
+ * of a load does not grow with them: spans one chain per goroutine, events
+ * and P spans a chain each, and spans whose goroutine does not exist yet
+ * one "late" chain.
  *
  * At write time goroutines are sorted by id; the index maps the builder's
  * goroutine indexes in events and P spans to the sorted ones (the reader
@@ -34,50 +33,15 @@
 #include "store_file.h"
 #include "store_chains.h"
 
-#define SPILL_BLOCK (1u << 20)          /* bytes buffered before a spill write */
-#define READ_BLOCK (1u << 20)           /* bytes per read of a spill file */
-#define SPAN_RUN ((size_t)1 << 19)      /* spans held in memory, about 16 MB */
-#define EVENT_RUN ((size_t)1 << 18)     /* events, P spans held, about 14 MB each */
+#define WRITE_BLOCK (1u << 20)          /* bytes buffered before an index write */
+#define SPAN_RUN ((size_t)1 << 19)      /* spans held in memory, packed: about 5 MB */
+#define EVENT_RUN ((size_t)1 << 18)     /* events, P spans held, packed: about 3 MB each */
 
 /* Tests may lower the run length (before a builder is made) to exercise
  * many spills. */
 size_t gx_store_span_run = SPAN_RUN;
 
-/* ---- record codec: see store_codec.h ----------------------------- */
-
-static const unsigned char zero_rec[CODEC_MAX_REC];
-
-/* ---- spill files -------------------------------------------------- */
-
-/* A block of encoded records in a spill file. Spans' blocks are small and
- * hold one goroutine-id range of a sorted run (lo_id..hi_id), so that the
- * writer reads only the blocks of the goroutines it is laying out. */
-struct spill_blk {
-	uint64_t off;           /* in the spill file */
-	uint32_t len;           /* bytes */
-	uint32_t nrec;
-	uint64_t lo_id, hi_id;  /* sorted runs: goroutine ids of the first and last record */
-};
-
-struct spill {
-	const char *dir;
-	size_t rec;             /* record size */
-	const struct codec *codec;
-	int fd;                 /* -1 until the first flush */
-	unsigned char *buf;     /* records not yet written, raw */
-	size_t nbuf;            /* bytes in buf */
-	size_t cap;             /* bytes buf can hold */
-	unsigned char *enc;     /* encoding buffer */
-	size_t enc_cap;
-	struct spill_blk *blks;
-	size_t nblks, blks_cap;
-	uint32_t max_blk_len;   /* largest block, bytes */
-	uint32_t max_blk_rec;   /* most records in one block */
-	uint64_t count;         /* records in all */
-	uint64_t file_bytes;    /* bytes in the file */
-	int err;                /* errno of a failed write, 0 */
-	bool in_memory;         /* no spill file could be created */
-};
+/* ---- temporary files -------------------------------------------- */
 
 static int
 make_temp(const char *dir, const char *stem, char **path_out)
@@ -136,210 +100,6 @@ gx_store_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return true;
-}
-
-static void
-spill_init(struct spill *s, const char *dir, size_t rec, size_t nrec, const struct codec *c)
-{
-	memset(s, 0, sizeof(*s));
-	s->dir = dir;
-	s->rec = rec;
-	s->codec = c;
-	s->fd = -1;
-	s->cap = nrec * rec;
-	s->buf = xmalloc(s->cap);
-}
-
-/* Make sure the spill file is open; false: keep everything in memory. */
-static bool
-spill_have_file(struct spill *s)
-{
-	if (!s->in_memory && s->fd < 0) {
-		s->fd = gx_store_spill_open(s->dir);
-		if (s->fd < 0)
-			s->in_memory = true;
-	}
-	return !s->in_memory;
-}
-
-/* Write enc[0, n) at the end of the spill file. */
-static void
-spill_write(struct spill *s, size_t n)
-{
-	if (s->err == 0 && !gx_store_write_all(s->fd, s->enc, n))
-		s->err = errno != 0 ? errno : EIO;
-	s->file_bytes += n;
-}
-
-static void
-spill_enc_reserve(struct spill *s, size_t need)
-{
-	if (s->enc_cap < need) {
-		free(s->enc);
-		s->enc_cap = need;
-		s->enc = xmalloc(need);
-	}
-}
-
-static void
-spill_add_blk(struct spill *s, uint64_t off, size_t len, size_t nrec, uint64_t lo, uint64_t hi)
-{
-	struct spill_blk *k;
-
-	gx_grow(&s->blks, &s->blks_cap, s->nblks + 1, sizeof(*s->blks));
-	k = &s->blks[s->nblks++];
-	k->off = off;
-	k->len = (uint32_t)len;
-	k->nrec = (uint32_t)nrec;
-	k->lo_id = lo;
-	k->hi_id = hi;
-	if (k->len > s->max_blk_len)
-		s->max_blk_len = k->len;
-	if (k->nrec > s->max_blk_rec)
-		s->max_blk_rec = k->nrec;
-}
-
-/* Encode the buffered records as one block at the end of the file. */
-static void
-spill_flush_seq(struct spill *s)
-{
-	size_t n = s->nbuf / s->rec, i, len = 0;
-	const unsigned char *prev = zero_rec;
-
-	spill_enc_reserve(s, n * codec_max(s->codec));
-	for (i = 0; i < n; i++) {
-		const unsigned char *r = s->buf + i * s->rec;
-
-		len += s->codec->put(prev, r, s->enc + len);
-		prev = r;
-	}
-	spill_add_blk(s, s->file_bytes, len, n, 0, 0);
-	spill_write(s, len);
-	s->nbuf = 0;
-}
-
-static void
-spill_add(struct spill *s, const void *r)
-{
-	if (s->nbuf + s->rec > s->cap) {
-		if (spill_have_file(s))
-			spill_flush_seq(s);
-		else
-			gx_grow(&s->buf, &s->cap, s->cap + s->rec, 1);
-	}
-	memcpy(s->buf + s->nbuf, r, s->rec);
-	s->nbuf += s->rec;
-	s->count++;
-}
-
-static void
-spill_free(struct spill *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	free(s->buf);
-	free(s->enc);
-	free(s->blks);
-	s->buf = NULL;
-	s->enc = NULL;
-	s->blks = NULL;
-	s->fd = -1;
-}
-
-/* A reader of a spill file's blocks. */
-struct spill_rd {
-	unsigned char *raw;     /* bytes read */
-	size_t raw_cap;
-	unsigned char *recs;    /* decoded records */
-	size_t recs_cap;        /* records */
-};
-
-static void
-spill_rd_free(struct spill_rd *rd)
-{
-	free(rd->raw);
-	free(rd->recs);
-	memset(rd, 0, sizeof(*rd));
-}
-
-/* Read blocks [b0, b1) (adjacent in the file) with as few reads as their
- * size allows and call fn on the records of each. Returns 0 or an errno. */
-static int
-spill_read_blks(const struct spill *s, struct spill_rd *rd, size_t b0, size_t b1,
-                void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
-{
-	size_t per = READ_BLOCK > s->max_blk_len ? READ_BLOCK : s->max_blk_len;
-
-	if (s->err != 0)
-		return s->err;
-	if (rd->raw_cap < per) {
-		free(rd->raw);
-		rd->raw_cap = per;
-		rd->raw = xmalloc(per);
-	}
-	if (rd->recs_cap < s->max_blk_rec) {
-		free(rd->recs);
-		rd->recs_cap = s->max_blk_rec;
-		rd->recs = xreallocarray(NULL, rd->recs_cap, s->rec);
-	}
-	while (b0 < b1) {
-		size_t e = b0, bytes = 0, got = 0, k;
-		uint64_t at = s->blks[b0].off;
-
-		while (e < b1 && bytes + s->blks[e].len <= per) {
-			bytes += s->blks[e].len;
-			e++;
-		}
-		while (got < bytes) {
-			ssize_t r = pread(s->fd, rd->raw + got, bytes - got, (off_t)(at + got));
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				return r < 0 ? errno : EIO;
-			got += (size_t)r;
-		}
-		got = 0;
-		for (k = b0; k < e; k++) {
-			const struct spill_blk *bk = &s->blks[k];
-			unsigned char *prev = NULL;
-			size_t i, used = 0;
-
-			for (i = 0; i < bk->nrec; i++) {
-				unsigned char *rec = rd->recs + i * s->rec;
-				size_t u;
-
-				memset(rec, 0, s->rec);
-				u = s->codec->get(prev != NULL ? prev : zero_rec,
-				                  rd->raw + got + used, bk->len - used, rec);
-				if (u == 0)
-					return EIO;
-				used += u;
-				prev = rec;
-			}
-			if (used != bk->len)
-				return EIO;
-			fn(ctx, rd->recs, bk->nrec);
-			got += bk->len;
-		}
-		b0 = e;
-	}
-	return 0;
-}
-
-/* Call fn on every record in order, a block at a time. Returns 0, or an
- * errno value. */
-static int
-spill_each(const struct spill *s, struct spill_rd *rd,
-           void (*fn)(void *ctx, const void *recs, size_t n), void *ctx)
-{
-	int e = spill_read_blks(s, rd, 0, s->nblks, fn, ctx);
-
-	if (e != 0)
-		return e;
-	if (s->nbuf > 0)
-		fn(ctx, s->buf, s->nbuf / s->rec);
-	return 0;
 }
 
 /* ---- hash tables -------------------------------------------------- */
@@ -434,7 +194,8 @@ struct gx_builder {
 	struct gx_pipe *pipe;        /* to the worker that sinks spans, events
 	                                and P spans; NULL: done here */
 	struct gx_chains *spans;     /* per goroutine (builder index) */
-	struct spill late;          /* spans that came before their goroutine */
+	struct gx_chains *late;      /* spans that came before their goroutine:
+	                                one chain, in the order given */
 	struct gx_chains *events, *pspans; /* one chain each */
 	uint64_t g_bound;           /* 1 + the largest goroutine index in
 	                               events and P spans */
@@ -562,8 +323,8 @@ gx_builder_new(const char *tmpdir)
 	b->nstacks = 1;
 	b->spans = gx_chains_new(b->tmpdir, gx_store_span_run, &span_codec,
 	                         sizeof(struct gx_span_rec), span_start);
-	spill_init(&b->late, b->tmpdir, sizeof(struct gx_span_rec),
-	           SPILL_BLOCK / sizeof(struct gx_span_rec), &span_codec);
+	b->late = gx_chains_new(b->tmpdir, gx_store_span_run, &span_codec,
+	                        sizeof(struct gx_span_rec), NULL);
 	b->events = gx_chains_new(b->tmpdir, EVENT_RUN, &event_codec,
 	                          sizeof(struct gx_event_rec), NULL);
 	b->pspans = gx_chains_new(b->tmpdir, EVENT_RUN, &pspan_codec,
@@ -590,7 +351,7 @@ gx_builder_free(struct gx_builder *b)
 	free(b->gs);
 	free(b->gh.slot);
 	gx_chains_free(b->spans);
-	spill_free(&b->late);
+	gx_chains_free(b->late);
 	gx_chains_free(b->events);
 	gx_chains_free(b->pspans);
 	free(b->diags);
@@ -774,7 +535,7 @@ sink(struct gx_builder *b, const struct sink_msg *m)
 		break;
 	}
 	case SINK_LATE:
-		spill_add(&b->late, &m->u.span);
+		gx_chains_add(b->late, 0, &m->u.span);
 		break;
 	case SINK_EVENT:
 		gx_chains_add(b->events, 0, &m->u.event);
@@ -930,7 +691,7 @@ wr_put(struct writer *w, const void *p, size_t n)
 	const unsigned char *s = p;
 
 	w->pos += n;
-	if (n >= SPILL_BLOCK) {
+	if (n >= WRITE_BLOCK) {
 		/* big tables (the strings, a chunk of spans) go out as they are */
 		wr_flush(w);
 		if (w->err == 0 && !gx_store_write_all(w->fd, s, n))
@@ -938,7 +699,7 @@ wr_put(struct writer *w, const void *p, size_t n)
 		return;
 	}
 	while (n > 0) {
-		size_t k = SPILL_BLOCK - w->n;
+		size_t k = WRITE_BLOCK - w->n;
 
 		if (k > n)
 			k = n;
@@ -946,7 +707,7 @@ wr_put(struct writer *w, const void *p, size_t n)
 		w->n += k;
 		s += k;
 		n -= k;
-		if (w->n == SPILL_BLOCK)
+		if (w->n == WRITE_BLOCK)
 			wr_flush(w);
 	}
 }
@@ -963,18 +724,32 @@ wr_pad(struct writer *w)
 /* A table as it is written: where it starts; packed tables count their
  * records as they go. */
 static void
-table_begin(struct writer *w, struct gx_table_dir *t, unsigned which)
+table_begin(struct writer *w, struct gx_index_header *h, enum gx_table t)
 {
+	struct gx_table_dir *d = &h->tables[t];
+
 	wr_pad(w);
-	memset(t, 0, sizeof(*t));
-	t->offset = w->pos;
-	t->rec_size = gx_table_rec_size[which];
+	memset(d, 0, sizeof(*d));
+	d->offset = w->pos;
+	d->rec_size = gx_table_rec_size[t];
 }
 
 static void
-table_end(struct writer *w, struct gx_table_dir *t, unsigned which)
+table_end(struct writer *w, struct gx_index_header *h, enum gx_table t)
 {
-	t->count = (w->pos - t->offset) / gx_table_rec_size[which];
+	struct gx_table_dir *d = &h->tables[t];
+
+	d->count = (w->pos - d->offset) / d->rec_size;
+}
+
+/* A table written in one piece. */
+static void
+table_put(struct writer *w, struct gx_index_header *h, enum gx_table t, const void *p,
+          size_t n)
+{
+	table_begin(w, h, t);
+	wr_put(w, p, n);
+	table_end(w, h, t);
 }
 
 /* Writes records of one packed table through the codec; a sequence (a
@@ -1012,58 +787,37 @@ struct late_spans {
 	uint64_t dropped;
 };
 
+/* The late spans into ls, grouped by goroutine (stably). */
 static void
-late_count_fn(void *ctx, const void *recs, size_t n)
+late_read(struct gx_builder *b, struct late_spans *ls)
 {
-	struct late_spans *ls = ctx;
-	const struct gx_span_rec *s = recs;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i].g < ls->ng)
-			ls->first[s[i].g + 1]++;
-		else
-			ls->dropped++;
-	}
-}
-
-static void
-late_gather_fn(void *ctx, const void *recs, size_t n)
-{
-	struct late_spans *ls = ctx;
-	const struct gx_span_rec *s = recs;
-	size_t i;
-
-	/* first[g] is the next free slot of g while gathering */
-	for (i = 0; i < n; i++)
-		if (s[i].g < ls->ng)
-			ls->v[ls->first[s[i].g]++] = s[i];
-}
-
-/* Read the late spill into ls. Returns 0 or an errno. */
-static int
-late_read(const struct gx_builder *b, struct spill_rd *rd, struct late_spans *ls)
-{
-	size_t g;
-	int e;
+	struct gx_span_rec *all;
+	size_t n, i, g;
 
 	memset(ls, 0, sizeof(*ls));
 	ls->ng = b->ng;
 	ls->first = xcalloc(b->ng + 2, sizeof(*ls->first));
-	if (b->late.count == 0)
-		return 0;
-	if ((e = spill_each(&b->late, rd, late_count_fn, ls)) != 0)
-		return e;
+	if (gx_chains_count(b->late, 0) == 0)
+		return;
+	n = gx_chains_unpack(b->late, 0, (void **)&all);
+	for (i = 0; i < n; i++) {
+		if (all[i].g < ls->ng)
+			ls->first[all[i].g + 1]++;
+		else
+			ls->dropped++;
+	}
 	for (g = 0; g < b->ng; g++)
 		ls->first[g + 1] += ls->first[g];
 	ls->n = ls->first[b->ng];
 	ls->v = xreallocarray(NULL, ls->n + 1, sizeof(*ls->v));
-	if ((e = spill_each(&b->late, rd, late_gather_fn, ls)) != 0)
-		return e;
-	/* gathering moved every first[g] to first[g + 1]: shift back */
+	/* first[g] is the next free slot of g while placing */
+	for (i = 0; i < n; i++)
+		if (all[i].g < ls->ng)
+			ls->v[ls->first[all[i].g]++] = all[i];
+	/* placing moved every first[g] to first[g + 1]: shift back */
 	memmove(ls->first + 1, ls->first, b->ng * sizeof(*ls->first));
 	ls->first[0] = 0;
-	return 0;
+	free(all);
 }
 
 static void
@@ -1183,7 +937,6 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	uint64_t bad_g = 0;
 	uint32_t *order = NULL, *newidx = NULL;
 	uint64_t *boff = NULL, *cnt = NULL;
-	struct spill_rd rd;
 	char *dir = NULL, *tmp = NULL;
 	size_t i, ng = b->ng;
 	int fd, e, rc = -1;
@@ -1191,7 +944,6 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	memset(&w, 0, sizeof(w));
 	memset(&ls, 0, sizeof(ls));
 	memset(&pk, 0, sizeof(pk));
-	memset(&rd, 0, sizeof(rd));
 	w.fd = -1;
 
 	gx_pipe_finish(b->pipe);
@@ -1201,8 +953,9 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		e = gx_chains_finish(b->events);
 	if (e == 0)
 		e = gx_chains_finish(b->pspans);
-	if (e != 0 || b->late.err) {
-		e = e ? e : b->late.err;
+	if (e == 0)
+		e = gx_chains_finish(b->late);
+	if (e != 0) {
 		gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
 		            "cannot write a temporary file in %s: %s", b->tmpdir, strerror(e));
 		return -1;
@@ -1219,8 +972,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 	for (i = 0; i < ng; i++)
 		newidx[order[i]] = (uint32_t)i;
 
-	if ((e = late_read(b, &rd, &ls)) != 0)
-		goto spill_error;
+	late_read(b, &ls);
 	if (ls.dropped > 0)
 		gx_diag_add(d, GX_WARNING, path, GX_NOWHERE, GX_NOWHERE,
 		            "%llu spans of unknown goroutines dropped",
@@ -1253,31 +1005,21 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		goto out;
 	}
 	w.fd = fd;
-	w.buf = xmalloc(SPILL_BLOCK);
+	w.buf = xmalloc(WRITE_BLOCK);
 
 	/* The header goes first, once more at the end with the directory:
 	 * packed tables know their size only once written. */
 	wr_put(&w, &h, sizeof(h));
 	b->soff[b->nstr] = b->blob.len;
-	table_begin(&w, &h.tables[GX_T_STR_OFFS], GX_T_STR_OFFS);
-	wr_put(&w, b->soff, (b->nstr + 1) * sizeof(*b->soff));
-	table_end(&w, &h.tables[GX_T_STR_OFFS], GX_T_STR_OFFS);
-	table_begin(&w, &h.tables[GX_T_STR_BLOB], GX_T_STR_BLOB);
-	wr_put(&w, b->blob.data, b->blob.len);
-	table_end(&w, &h.tables[GX_T_STR_BLOB], GX_T_STR_BLOB);
-	table_begin(&w, &h.tables[GX_T_FRAMES], GX_T_FRAMES);
-	wr_put(&w, b->frames, b->nframes * sizeof(*b->frames));
-	table_end(&w, &h.tables[GX_T_FRAMES], GX_T_FRAMES);
-	table_begin(&w, &h.tables[GX_T_STACKS], GX_T_STACKS);
-	wr_put(&w, b->stacks, b->nstacks * sizeof(*b->stacks));
-	table_end(&w, &h.tables[GX_T_STACKS], GX_T_STACKS);
-	table_begin(&w, &h.tables[GX_T_STACK_FRAMES], GX_T_STACK_FRAMES);
-	wr_put(&w, b->sf, b->nsf * sizeof(*b->sf));
-	table_end(&w, &h.tables[GX_T_STACK_FRAMES], GX_T_STACK_FRAMES);
+	table_put(&w, &h, GX_T_STR_OFFS, b->soff, (b->nstr + 1) * sizeof(*b->soff));
+	table_put(&w, &h, GX_T_STR_BLOB, b->blob.data, b->blob.len);
+	table_put(&w, &h, GX_T_FRAMES, b->frames, b->nframes * sizeof(*b->frames));
+	table_put(&w, &h, GX_T_STACKS, b->stacks, b->nstacks * sizeof(*b->stacks));
+	table_put(&w, &h, GX_T_STACK_FRAMES, b->sf, b->nsf * sizeof(*b->sf));
 
 	/* Spans, one packed chain per goroutine in id order; boff[i] is where
 	 * goroutine i's starts. A chain in order is copied as it is. */
-	table_begin(&w, &h.tables[GX_T_SPANS], GX_T_SPANS);
+	table_begin(&w, &h, GX_T_SPANS);
 	pk.w = &w;
 	pk.c = &span_codec;
 	pk.t = &h.tables[GX_T_SPANS];
@@ -1310,10 +1052,10 @@ gx_builder_write(struct gx_builder *b, const char *path,
 			free(v);
 		}
 	}
-	table_end(&w, &h.tables[GX_T_SPANS], GX_T_SPANS);
+	table_end(&w, &h, GX_T_SPANS);
 
 	/* Goroutines, sorted by id. */
-	table_begin(&w, &h.tables[GX_T_GOROUTINES], GX_T_GOROUTINES);
+	table_begin(&w, &h, GX_T_GOROUTINES);
 	for (i = 0; i < ng; i++) {
 		struct gx_goroutine_rec g = b->gs[order[i]];
 
@@ -1321,15 +1063,13 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		g.span_count = cnt[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)cnt[i];
 		wr_put(&w, &g, sizeof(g));
 	}
-	table_end(&w, &h.tables[GX_T_GOROUTINES], GX_T_GOROUTINES);
+	table_end(&w, &h, GX_T_GOROUTINES);
 
 	/* The goroutine map of events and P spans. */
-	table_begin(&w, &h.tables[GX_T_GMAP], GX_T_GMAP);
-	wr_put(&w, newidx, ng * sizeof(*newidx));
-	table_end(&w, &h.tables[GX_T_GMAP], GX_T_GMAP);
+	table_put(&w, &h, GX_T_GMAP, newidx, ng * sizeof(*newidx));
 
 	/* Events, in time order. */
-	table_begin(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
+	table_begin(&w, &h, GX_T_EVENTS);
 	if (b->events_out_of_order == 0) {
 		gx_chains_bytes(b->events, 0, wr_put_fn, &w);
 		h.tables[GX_T_EVENTS].records = gx_chains_count(b->events, 0);
@@ -1351,12 +1091,12 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		            "%llu events came out of time order and were sorted",
 		            (unsigned long long)b->events_out_of_order);
 	}
-	table_end(&w, &h.tables[GX_T_EVENTS], GX_T_EVENTS);
+	table_end(&w, &h, GX_T_EVENTS);
 
-	table_begin(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
+	table_begin(&w, &h, GX_T_PSPANS);
 	gx_chains_bytes(b->pspans, 0, wr_put_fn, &w);
 	h.tables[GX_T_PSPANS].records = gx_chains_count(b->pspans, 0);
-	table_end(&w, &h.tables[GX_T_PSPANS], GX_T_PSPANS);
+	table_end(&w, &h, GX_T_PSPANS);
 	if (b->g_bound > ng) {
 		bad_g = count_bad_g(b->events, sizeof(struct gx_event_rec),
 		                    offsetof(struct gx_event_rec, g), ng);
@@ -1368,9 +1108,7 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		            "%llu events of unknown goroutines kept without a goroutine",
 		            (unsigned long long)bad_g);
 
-	table_begin(&w, &h.tables[GX_T_DIAGS], GX_T_DIAGS);
-	wr_put(&w, b->diags, b->ndiags * sizeof(*b->diags));
-	table_end(&w, &h.tables[GX_T_DIAGS], GX_T_DIAGS);
+	table_put(&w, &h, GX_T_DIAGS, b->diags, b->ndiags * sizeof(*b->diags));
 	wr_pad(&w);
 	h.file_size = w.pos;
 
@@ -1403,11 +1141,6 @@ gx_builder_write(struct gx_builder *b, const char *path,
 		}
 	}
 	rc = 0;
-	goto out;
-
-spill_error:
-	gx_diag_add(d, GX_ERROR, path, GX_NOWHERE, GX_NOWHERE,
-	            "cannot read back a temporary file: %s", strerror(e));
 out:
 	if (w.fd >= 0)
 		close(w.fd);
@@ -1422,7 +1155,6 @@ out:
 	free(boff);
 	free(order);
 	free(newidx);
-	spill_rd_free(&rd);
 	free(dir);
 	return rc;
 }

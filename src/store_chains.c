@@ -95,12 +95,19 @@ gx_chains_free(struct gx_chains *c)
 	free(c);
 }
 
+/* Append n bytes to the spill file; the first failure is kept. */
+static void
+spill_write(struct gx_chains *c, const void *p, size_t n)
+{
+	if (n > 0 && c->err == 0 && !gx_store_write_all(c->fd, p, n))
+		c->err = errno != 0 ? errno : EIO;
+	c->file_bytes += n;
+}
+
 static void
 stage_flush(struct gx_chains *c)
 {
-	if (c->nstage > 0 && c->err == 0 && !gx_store_write_all(c->fd, c->stage, c->nstage))
-		c->err = errno != 0 ? errno : EIO;
-	c->file_bytes += c->nstage;
+	spill_write(c, c->stage, c->nstage);
 	c->nstage = 0;
 }
 
@@ -135,9 +142,7 @@ flush(struct gx_chains *c)
 		if (c->nstage + ch->len > STAGE_BYTES)
 			stage_flush(c);
 		if (ch->len > STAGE_BYTES) {
-			if (c->err == 0 && !gx_store_write_all(c->fd, ch->buf, ch->len))
-				c->err = errno != 0 ? errno : EIO;
-			c->file_bytes += ch->len;
+			spill_write(c, ch->buf, ch->len);
 		} else {
 			memcpy(c->stage + c->nstage, ch->buf, ch->len);
 			c->nstage += ch->len;
@@ -259,19 +264,9 @@ static void
 unpack_piece(void *ctx, const void *p, size_t len)
 {
 	struct unpack_ctx *u = ctx;
-	const unsigned char *in = p;
-	size_t pos = 0, got, rs = u->c->rec_size;
+	size_t rs = u->c->rec_size;
 
-	while (pos < len && u->n < u->want) {
-		unsigned char *r = u->v + u->n * rs;
-
-		got = u->c->codec->get(u->prev, in + pos, len - pos, r);
-		if (got == 0)
-			return;
-		pos += got;
-		memcpy(u->prev, r, rs);
-		u->n++;
-	}
+	u->n += codec_unpack(u->c->codec, rs, u->prev, p, len, u->v + u->n * rs, u->want - u->n);
 }
 
 size_t

@@ -25,7 +25,7 @@ _Static_assert(offsetof(struct gx_span_rec, state) + 4 == offsetof(struct gx_spa
                "span state + reserved is one 32-bit field");
 _Static_assert(sizeof(struct gx_span_rec) == 32 && sizeof(struct gx_event_rec) == 40 &&
                sizeof(struct gx_pspan_rec) == 24, "the codec knows these layouts");
-_Static_assert(sizeof(struct gx_event_rec) <= CODEC_MAX_REC, "zero_rec is big enough");
+_Static_assert(sizeof(struct gx_event_rec) <= CODEC_MAX_REC, "CODEC_MAX_REC holds every record");
 
 struct codec {
 	unsigned nf;    /* fields: a record takes at most nf * 10 bytes */
@@ -190,15 +190,27 @@ pspan_get(const void *prev, const unsigned char *in, size_t avail, void *rec)
 	return n;
 }
 
+/* Decode up to want records of rec bytes from in[0, avail) into out, each
+ * against prev, which follows along (a sequence may come in pieces).
+ * Returns how many were decoded: it stops at the end or at damage. */
+static inline size_t
+codec_unpack(const struct codec *c, size_t rec, unsigned char *prev, const unsigned char *in,
+             size_t avail, unsigned char *out, size_t want)
+{
+	size_t pos = 0, k, got;
+
+	for (k = 0; k < want && pos < avail; k++) {
+		got = c->get(prev, in + pos, avail - pos, out + k * rec);
+		if (got == 0)
+			break;
+		pos += got;
+		memcpy(prev, out + k * rec, rec);
+	}
+	return k;
+}
+
 static const struct codec span_codec = { 6, span_put, span_get };
 static const struct codec event_codec = { 7, event_put, event_get };
 static const struct codec pspan_codec = { 4, pspan_put, pspan_get };
-
-/* Bytes one record may take at most. */
-static inline size_t
-codec_max(const struct codec *c)
-{
-	return (size_t)c->nf * 10;
-}
 
 #endif

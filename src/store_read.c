@@ -194,8 +194,6 @@ unpack(struct unpacked *u, const struct codec *c, size_t rec,
        const unsigned char *in, uint64_t avail, uint64_t want)
 {
 	unsigned char prev[CODEC_MAX_REC];
-	unsigned char *v;
-	size_t pos = 0, k, got;
 
 	u->done = true;
 	if (want > avail / c->nf)
@@ -203,16 +201,8 @@ unpack(struct unpacked *u, const struct codec *c, size_t rec,
 	if (want == 0)
 		return;
 	memset(prev, 0, sizeof(prev));
-	v = xreallocarray(NULL, (size_t)want, rec);
-	for (k = 0; k < want; k++) {
-		got = c->get(prev, in + pos, (size_t)avail - pos, v + k * rec);
-		if (got == 0)
-			break;
-		pos += got;
-		memcpy(prev, v + k * rec, rec);
-	}
-	u->v = v;
-	u->n = k;
+	u->v = xreallocarray(NULL, (size_t)want, rec);
+	u->n = codec_unpack(c, rec, prev, in, (size_t)avail, u->v, (size_t)want);
 }
 
 const struct gx_source_id *
