@@ -585,25 +585,44 @@ key_lower(const struct build *b, uint64_t v)
 	return lo;
 }
 
+/* Where goroutine g is blocked: its kind of wait and the function and
+ * line of its innermost user frame; not valid when it is not blocked or
+ * has no such frame. */
+static struct wsite
+wait_site(const struct gx_waitgraph *w, uint32_t g)
+{
+	const struct gx_wg_goroutine *x = &w->gw[g];
+	const struct gx_frame_rec *f;
+	struct wsite st = { 0, 0, 0, false };
+
+	if (!blocked_kind((enum gx_wait_kind)x->kind) || x->site_frame == GX_NONE32)
+		return st;
+	f = gx_store_stack_frame(w->s, gx_store_goroutine(w->s, g)->stack, x->site_frame);
+	if (f != NULL)
+		st = (struct wsite){ f->func, f->line, x->kind, true };
+	return st;
+}
+
+static bool
+wsite_eq(const struct wsite *x, const struct wsite *y)
+{
+	return x->valid && y->valid && x->func == y->func && x->line == y->line &&
+	       x->kind == y->kind;
+}
+
 /* Goroutines blocked the same way at the same place (identical
  * goroutines, as two receivers of one channel): one cannot be what the
  * other waits for. */
 static bool
 same_site(const struct gx_waitgraph *w, uint32_t a, uint32_t b)
 {
-	const struct gx_wg_goroutine *x = &w->gw[a], *y = &w->gw[b];
-	const struct gx_goroutine_rec *ga, *gb;
-	const struct gx_frame_rec *fa, *fb;
+	struct wsite x, y;
 
-	if (x->kind != y->kind || !blocked_kind((enum gx_wait_kind)x->kind))
+	if (w->gw[a].kind != w->gw[b].kind) /* cheap, and most often the answer */
 		return false;
-	ga = gx_store_goroutine(w->s, a);
-	gb = gx_store_goroutine(w->s, b);
-	fa = x->site_frame == GX_NONE32 ? NULL : gx_store_stack_frame(w->s, ga->stack, x->site_frame);
-	fb = y->site_frame == GX_NONE32 ? NULL : gx_store_stack_frame(w->s, gb->stack, y->site_frame);
-	if (fa == NULL || fb == NULL)
-		return false;
-	return fa->func == fb->func && fa->line == fb->line;
+	x = wait_site(w, a);
+	y = wait_site(w, b);
+	return wsite_eq(&x, &y);
 }
 
 /* Is g a candidate releaser of r: it does not wait on r, can act, and
@@ -635,13 +654,6 @@ cmp_wsite(const void *a, const void *b)
 	return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-static bool
-wsite_eq(const struct wsite *x, const struct wsite *y)
-{
-	return x->valid && y->valid && x->func == y->func && x->line == y->line &&
-	       x->kind == y->kind;
-}
-
 /* Build the per-key site index (once). A dump of 100 000 goroutines may
  * have a pointer that nearly all of them pass, and thousands of waiters
  * each a resource of its own: walking every posting per resource was
@@ -655,18 +667,8 @@ site_index(struct build *b)
 	if (b->gsite != NULL)
 		return;
 	b->gsite = xcalloc(b->n + 1, sizeof(*b->gsite));
-	for (size_t g = 0; g < b->n; g++) {
-		const struct gx_wg_goroutine *x = &w->gw[g];
-		const struct gx_goroutine_rec *gr = gx_store_goroutine(w->s, g);
-		const struct gx_frame_rec *f;
-
-		if (!blocked_kind((enum gx_wait_kind)x->kind) || x->site_frame == GX_NONE32)
-			continue;
-		f = gx_store_stack_frame(w->s, gr->stack, x->site_frame);
-		if (f == NULL)
-			continue;
-		b->gsite[g] = (struct wsite){ f->func, f->line, x->kind, true };
-	}
+	for (size_t g = 0; g < b->n; g++)
+		b->gsite[g] = wait_site(w, (uint32_t)g);
 	b->alive_posts = xcalloc(b->nkeys + 1, sizeof(*b->alive_posts));
 	b->site_off = xcalloc(b->nkeys + 1, sizeof(*b->site_off));
 	b->sites = xreallocarray(NULL, b->nposts + 1, sizeof(*b->sites));
