@@ -25,7 +25,7 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
-/* From src/store_file.h: spans gathered in memory at a time when writing. */
+/* From src/store_file.h: spans held in memory before they are spilled. */
 extern size_t gx_store_span_run;
 
 static char tmpdir[PATH_MAX];
