@@ -92,3 +92,58 @@ gx_func_is_plumbing(const char *func, size_t n)
 	}
 	return false;
 }
+
+bool
+gx_func_is_std(const char *func, size_t n)
+{
+	size_t plen = gx_func_package_len(func, n);
+
+	if (plen == 0 || (plen == 4 && memcmp(func, "main", 4) == 0))
+		return false;
+	for (size_t i = 0; i < plen && func[i] != '/'; i++)
+		if (func[i] == '.')
+			return false;
+	return true;
+}
+
+/* Length of name without a trailing run of decimal digits. */
+static size_t
+strip_digits(const char *func, size_t n)
+{
+	while (n > 0 && func[n - 1] >= '0' && func[n - 1] <= '9')
+		n--;
+	return n;
+}
+
+static bool
+has_suffix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s + n - k, p, k) == 0;
+}
+
+size_t
+gx_func_closure_parent_len(const char *func, size_t n)
+{
+	static const char *const kinds[] = { ".func", ".gowrap", ".deferwrap", "-range", "." };
+	size_t plen = gx_func_package_len(func, n), end = n;
+	bool closure = false;
+
+	/* Strip suffixes from the end ("F.func2.1": ".1", the closure
+	 * nested in F.func2, then ".func2"), never into the package path. */
+	for (;;) {
+		size_t d = strip_digits(func, end), k;
+
+		if (d == end || d <= plen)
+			break;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (has_suffix(func, d, kinds[k]) && d - strlen(kinds[k]) > plen)
+				break;
+		if (k == sizeof(kinds) / sizeof(kinds[0]))
+			break;
+		end = d - strlen(kinds[k]);
+		closure = true;
+	}
+	return closure ? end : 0;
+}

@@ -95,6 +95,64 @@ test_is_plumbing(void **state)
 	assert_false(plumb("syncx.F"));
 }
 
+static bool
+std(const char *f)
+{
+	return gx_func_is_std(f, strlen(f));
+}
+
+static void
+test_is_std(void **state)
+{
+	(void)state;
+	assert_true(std("net/http.(*persistConn).readLoop"));
+	assert_true(std("io.(*pipe).read"));
+	assert_true(std("database/sql.(*DB).conn"));
+	assert_true(std("runtime.gopark"));
+	assert_false(std("main.main"));
+	assert_false(std("main.worker.func1"));
+	assert_false(std("github.com/x/y.F"));
+	assert_false(std("golang.org/x/sync/errgroup.(*Group).Wait"));
+	assert_false(std("example.com/v2.F"));
+	assert_false(std("panic"));
+	assert_false(std(""));
+}
+
+/* The enclosing function of a closure, as its name says it. */
+static void
+assert_parent(const char *func, const char *want)
+{
+	size_t n = gx_func_closure_parent_len(func, strlen(func));
+
+	if (want == NULL) {
+		assert_int_equal(n, 0);
+		return;
+	}
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(func, want, n);
+}
+
+static void
+test_closure_parent(void **state)
+{
+	(void)state;
+	assert_parent("main.main.func1", "main.main");
+	assert_parent("main.main.func12.3", "main.main");
+	assert_parent("main.main.func1.2.1", "main.main");
+	assert_parent("net/http.(*persistConn).readLoop.func4", "net/http.(*persistConn).readLoop");
+	assert_parent("net/http.(*connReader).startBackgroundRead.gowrap2",
+	              "net/http.(*connReader).startBackgroundRead");
+	assert_parent("main.worker.deferwrap1", "main.worker");
+	assert_parent("main.F-range1", "main.F");
+	assert_parent("main.F-range1.func2", "main.F");
+	assert_parent("example.com/a.b/c.F[...].func1", "example.com/a.b/c.F[...]");
+	assert_parent("main.main", NULL);
+	assert_parent("main.func1", NULL);     /* a function named func1 */
+	assert_parent("main.F2", NULL);
+	assert_parent("example.com/v2.F", NULL);
+	assert_parent("", NULL);
+}
+
 int
 main(void)
 {
@@ -102,6 +160,8 @@ main(void)
 		cmocka_unit_test(test_package_len),
 		cmocka_unit_test(test_is_runtime),
 		cmocka_unit_test(test_is_plumbing),
+		cmocka_unit_test(test_closure_parent),
+		cmocka_unit_test(test_is_std),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,4 +20,17 @@ bool gx_func_is_runtime(const char *func, size_t n);
  * the innermost frame for which this is false. */
 bool gx_func_is_plumbing(const char *func, size_t n);
 
+/* The Go distribution's code (standard library and runtime): the first
+ * element of the package path has no dot, as cmd/go decides it ("net/http",
+ * "io"), and the package is not main. A local module named without a dot
+ * looks the same; real module paths have one ("github.com/..."). */
+bool gx_func_is_std(const char *func, size_t n);
+
+/* Length of the function a closure or go/defer wrapper is defined in:
+ * "pkg.F" for "pkg.F.func1", "pkg.F.func2.1", "pkg.F.gowrap3",
+ * "pkg.F.deferwrap1" and "pkg.F-range1"; 0 when func is none of those.
+ * A closure shares its enclosing function's variables (the channels and
+ * locks made there). */
+size_t gx_func_closure_parent_len(const char *func, size_t n);
+
 #endif
