@@ -441,6 +441,32 @@ find_addr(const struct gx_store *s, gx_stack st, enum gx_wait_kind k, struct gx_
 	}
 }
 
+/* A "semacquire" wait with no frame of a semaphore user (sync,
+ * internal/sync, internal/poll's fd lock) between the top of the stack
+ * and its first user frame: a semaphore of the runtime itself, such as
+ * the GC's or the one that stops the world, which the goroutine taking a
+ * dump holds while it writes it. A dump hides those runtime frames, so
+ * the user frame (the allocation that starts a GC) is on top. */
+static bool
+runtime_sema(const struct gx_store *s, gx_stack st, uint32_t site)
+{
+	size_t depth = gx_store_stack_depth(s, st);
+
+	for (size_t i = 0; i < depth && i < site; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+		size_t n;
+		const char *fn;
+
+		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
+			continue;
+		fn = gx_store_str(s, f->func, &n);
+		if (!gx_func_is_runtime(fn, n) || starts(fn, n, "internal/poll.") ||
+		    starts(fn, n, "internal/sync."))
+			return false;
+	}
+	return true;
+}
+
 /* A stack made only of runtime frames: a goroutine the runtime started
  * (a trace does not always say so: one that was runnable when tracing
  * began has no stack until it runs). */
@@ -518,6 +544,8 @@ gx_wg_classify(const struct gx_store *s, const struct gx_goroutine_rec *g,
 	}
 	if (k == GX_WAIT_KIND_COUNT)
 		k = eq(r, n, "semacquire") ? GX_WAIT_SEMA : GX_WAIT_OTHER;
+	if (k == GX_WAIT_SEMA && runtime_sema(s, g->stack, out->site_frame))
+		k = GX_WAIT_SYSTEM;
 	out->kind = (uint8_t)k;
 	find_addr(s, g->stack, k, out);
 

@@ -17,11 +17,17 @@
  *         (WaitGroup, receive, select, Cond);
  *       - trace history: who unblocked goroutines waiting at the same
  *         place before, and whether the runtime (timers, poller) did;
+ *       - goroutines that are not blocked and run a closure of the
+ *         waiting function (weak), and, for a mutex, ones inside that
+ *         function itself (weak);
+ *       - children of the waiter that have not run yet (weak);
  *       - only when none of those found anyone: goroutines passing a
  *         pointer a waiter passes too (weak), and for a receive or
  *         select the creator of the waiter (weak), unless the receiving
  *         function takes no arguments (a possible timer channel: the
  *         waiter is then undetermined);
+ *       - in a dump, a wait inside the standard library that only weak
+ *         evidence explains is undetermined if nothing releases it;
  *  5. liveness: from every live goroutine, release the resources it is a
  *     candidate for and wake their waiters, to a fixed point; whoever is
  *     still blocked is stuck (the greatest fixed point, so cycles stay
@@ -193,6 +199,8 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_LOCK_ORDER] = "lock-order",
 		[GX_EVID_HELD_ACROSS] = "held-across",
 		[GX_EVID_SAME_FUNC] = "same-function",
+		[GX_EVID_CLOSURE] = "closure",
+		[GX_EVID_NEW_CHILD] = "new-child",
 	};
 	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
 }
@@ -299,6 +307,7 @@ struct build {
 	uint32_t *cand;           /* candidates found per resource (before the cap) */
 	bool *runtime_release;    /* resource released by the runtime (trace history) */
 	bool *undetermined_res;   /* possible timer channel without other evidence */
+	bool *weak_std_res;       /* dump: a wait in the standard library only hints explain */
 
 	/* Per stack id: its innermost user frame + 2, 1 when it has none,
 	 * 0 when not yet looked at. A trace has millions of spans and
@@ -797,6 +806,22 @@ children_of(const struct build *b, const struct by_creator *bc, uint64_t id,
 	*count = lo - *first;
 }
 
+/* Were a and b started by the same function (the created-by frames
+ * name the same function; unknown counts as the same)? */
+static bool
+same_create_func(const struct gx_store *s, const struct gx_goroutine_rec *a,
+                 const struct gx_goroutine_rec *b)
+{
+	const struct gx_frame_rec *fa, *fb;
+
+	if (gx_store_stack_depth(s, a->create_stack) == 0 ||
+	    gx_store_stack_depth(s, b->create_stack) == 0)
+		return true;
+	fa = gx_store_stack_frame(s, a->create_stack, 0);
+	fb = gx_store_stack_frame(s, b->create_stack, 0);
+	return fa == NULL || fb == NULL || fa->func == fb->func;
+}
+
 /* Number of user frames (wrappers left out) of goroutine g's stack. */
 static size_t
 user_frames(const struct gx_store *s, const struct gx_goroutine_rec *g)
@@ -1257,10 +1282,52 @@ lock_order_of(struct build *b, uint32_t g, const struct gx_span_rec *sp, size_t 
 	}
 }
 
+/* Was any dependency or edge added since (deps0, xe0) stronger than weak? */
+static bool
+strong_since(const struct build *b, size_t deps0, size_t xe0)
+{
+	for (size_t d = deps0; d < b->ndeps; d++)
+		if (b->deps[d].evidence != GX_EVID_SHARED)
+			return true;
+	for (size_t i = xe0; i < b->nxe; i++)
+		if (b->xe[i].strength != GX_STRENGTH_WEAK)
+			return true;
+	return false;
+}
+
+/* Do all the waiters of r wait in the standard library (their innermost
+ * user frame is in it)? */
+static bool
+std_waiters(struct build *b, uint32_t r)
+{
+	const struct gx_wg_resource *R = &b->w->res[r];
+
+	if (R->nwaiters == 0)
+		return false;
+	for (uint32_t i = 0; i < R->nwaiters; i++) {
+		const struct gx_goroutine_rec *wg =
+			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
+		uint32_t fi = first_user(b, wg->stack);
+		const struct gx_frame_rec *f =
+			fi == GX_NONE32 ? NULL : gx_store_stack_frame(b->s, wg->stack, fi);
+		size_t n;
+		const char *fn;
+
+		if (f == NULL)
+			return false;
+		fn = gx_store_str(b->s, f->func, &n);
+		if (!gx_func_is_std(fn, n))
+			return false;
+	}
+	return true;
+}
+
 /* 4: candidates of every resource. */
-/* A function some goroutine that is not blocked is inside of. */
+/* A function some goroutine that is not blocked is inside of: by its
+ * string (functions), or by the hash of the function it is a closure of
+ * (closures). */
 struct live_func {
-	gx_str func;
+	uint64_t key;
 	uint32_t g;
 };
 
@@ -1269,17 +1336,26 @@ cmp_live_func(const void *a, const void *b)
 {
 	const struct live_func *x = a, *y = b;
 
-	if (x->func != y->func)
-		return x->func < y->func ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return x->g < y->g ? -1 : x->g > y->g;
 }
 
+/* Key of a closure's enclosing function by name. */
+static uint64_t
+parent_key(const char *fn, size_t n)
+{
+	return gx_hash64(fn, n, 0x636c6f73u) | 1; /* never 0 */
+}
+
 /* Every user function on the stacks of the goroutines that are not
- * blocked, sorted by function: a mutex's holder may be one of them when
- * it is inside the function that waits to lock it (a lock held briefly,
- * its holder runnable on a starved machine). */
+ * blocked, sorted by key. Functions: a mutex's holder may be one of them
+ * when it is inside the function that waits to lock it (a lock held
+ * briefly, its holder runnable on a starved machine). Closures (keyed by
+ * the function they are defined in): a closure shares the channels and
+ * locks its function made, so it may be the other end of a wait there. */
 static struct live_func *
-live_funcs(struct build *b, size_t *n)
+live_funcs(struct build *b, bool closures, size_t *n)
 {
 	const struct gx_store *s = b->s;
 	struct live_func *v = NULL;
@@ -1296,17 +1372,64 @@ live_funcs(struct build *b, size_t *n)
 		depth = gx_store_stack_depth(s, gr->stack);
 		for (size_t i = 0; i < depth && i < LIVE_FRAMES_MAX; i++) {
 			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
+			uint64_t key = f != NULL ? f->func : 0;
 
 			if (!gx_wg_user_frame(s, f))
 				continue;
+			if (closures) {
+				size_t fn;
+				const char *name = gx_store_str(s, f->func, &fn);
+				size_t pn = gx_func_closure_parent_len(name, fn);
+
+				if (pn == 0)
+					continue;
+				key = parent_key(name, pn);
+			}
 			gx_grow(&v, &cap, *n + 1, sizeof(*v));
-			v[*n].func = f->func;
+			v[*n].key = key;
 			v[(*n)++].g = (uint32_t)g;
 		}
 	}
 	if (*n > 1)
 		qsort(v, *n, sizeof(*v), cmp_live_func);
 	return v;
+}
+
+/* First entry of a sorted live_func array with key >= key. */
+static size_t
+live_lower(const struct live_func *v, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Weak edges from the goroutines of v under key to r, each goroutine
+ * once, at most GX_WG_EDGES_MAX. The number added. */
+static uint32_t
+live_edges(struct build *b, const struct live_func *v, size_t n, uint64_t key, uint32_t r,
+           uint8_t ev)
+{
+	uint32_t added = 0;
+
+	for (size_t lo = live_lower(v, n, key); lo < n && v[lo].key == key && added < GX_WG_EDGES_MAX;
+	     lo++) {
+		if (lo > 0 && v[lo - 1].key == key && v[lo - 1].g == v[lo].g)
+			continue; /* the function twice on one stack */
+		if (!candidate(b->w, v[lo].g, r))
+			continue;
+		add_xedge(b, v[lo].g, r, ev, GX_STRENGTH_WEAK, 1, GX_TIME_NONE);
+		added++;
+	}
+	return added;
 }
 
 static void
@@ -1325,13 +1448,14 @@ build_candidates(struct build *b)
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
 	uint32_t *mutex_waiters = NULL;
 	size_t nmutex_waiters = 0, cmw = 0;
-	struct live_func *lf;
-	size_t nlf;
+	struct live_func *lf, *lc;
+	size_t nlf, nlc;
 	uint32_t *key_seen;        /* r + 1 when key k was looked at for r */
 
 	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
 	b->runtime_release = xcalloc(w->nres + 1, sizeof *b->runtime_release);
 	b->undetermined_res = xcalloc(w->nres + 1, sizeof *b->undetermined_res);
+	b->weak_std_res = xcalloc(w->nres + 1, sizeof *b->weak_std_res);
 
 	bc.n = b->n;
 	bc.idx = xmalloc((b->n + 1) * sizeof *bc.idx);
@@ -1341,7 +1465,8 @@ build_candidates(struct build *b)
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
 	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
-	lf = live_funcs(b, &nlf);
+	lf = live_funcs(b, false, &nlf);
+	lc = live_funcs(b, true, &nlc);
 	key_seen = xcalloc(b->nkeys + 1, sizeof(*key_seen));
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
@@ -1380,6 +1505,7 @@ build_candidates(struct build *b)
 		const uint32_t *wt = w->waiters + R->first_waiter;
 		uint32_t found = 0;
 		bool all_timer = true;
+		size_t deps0 = b->ndeps, xe0 = b->nxe;
 
 		/* The object, or a struct containing it. */
 		if (R->addr != 0) {
@@ -1539,33 +1665,45 @@ build_candidates(struct build *b)
 		}
 
 		/* A goroutine that is not blocked, inside the function that
-		 * waits for the mutex: it may be in the critical section. */
-		if (R->kind == GX_RES_MUTEX && nlf > 0) {
-			for (uint32_t i = 0; i < R->nwaiters; i++) {
-				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
-				uint32_t fi = first_user(b, wg->stack);
-				const struct gx_frame_rec *f =
-					fi == GX_NONE32 ? NULL : gx_store_stack_frame(s, wg->stack, fi);
-				size_t lo = 0, hi = nlf, added = 0;
+		 * waits for the mutex: it may be in the critical section. And
+		 * for any wait, one inside a closure of the waiting function
+		 * (it shares the channels and locks made there). */
+		for (uint32_t i = 0; i < R->nwaiters && (nlf > 0 || nlc > 0); i++) {
+			const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+			uint32_t fi = first_user(b, wg->stack);
+			const struct gx_frame_rec *f =
+				fi == GX_NONE32 ? NULL : gx_store_stack_frame(s, wg->stack, fi);
+			size_t fn;
+			const char *name;
 
-				if (f == NULL)
+			if (f == NULL)
+				continue;
+			if (R->kind == GX_RES_MUTEX)
+				found += live_edges(b, lf, nlf, f->func, (uint32_t)r, GX_EVID_SAME_FUNC);
+			name = gx_store_str(s, f->func, &fn);
+			found += live_edges(b, lc, nlc, parent_key(name, fn), (uint32_t)r, GX_EVID_CLOSURE);
+		}
+
+		/* A goroutine the waiter started that has not run yet: its
+		 * arguments are not shown (they are in the go statement's
+		 * wrapper), so nothing says what it will release. */
+		for (uint32_t i = 0; i < R->nwaiters; i++) {
+			const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+			size_t first, count;
+
+			children_of(b, &bc, wg->id, &first, &count);
+			for (size_t c = first; c < first + count; c++) {
+				uint32_t ch = bc.idx[c];
+				const struct gx_goroutine_rec *cg = gx_store_goroutine(s, ch);
+
+				if (ch == wt[i] || cg->id == wg->id || !candidate(w, ch, (uint32_t)r) ||
+				    blocked_kind((enum gx_wait_kind)w->gw[ch].kind) ||
+				    (cg->state != GX_G_RUNNABLE && cg->state != GX_G_RUNNING) ||
+				    user_frames(s, cg) != 0)
 					continue;
-				while (lo < hi) {
-					size_t mid = lo + (hi - lo) / 2;
-
-					if (lf[mid].func < f->func)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				for (; lo < nlf && lf[lo].func == f->func && added < GX_WG_EDGES_MAX; lo++) {
-					if (lo > 0 && lf[lo - 1].func == f->func && lf[lo - 1].g == lf[lo].g)
-						continue; /* the function twice on one stack */
-					add_xedge(b, lf[lo].g, (uint32_t)r, GX_EVID_SAME_FUNC, GX_STRENGTH_WEAK,
-					          1, GX_TIME_NONE);
-					found++;
-					added++;
-				}
+				add_xedge(b, ch, (uint32_t)r, GX_EVID_NEW_CHILD, GX_STRENGTH_WEAK, 1,
+				          GX_TIME_NONE);
+				found++;
 			}
 		}
 
@@ -1633,8 +1771,11 @@ build_candidates(struct build *b)
 			}
 		}
 		/* A send on a channel whose address the dump does not show
-		 * (the sender is inlined): a live sibling (same creator) that
-		 * passes pointers may be its receiver. Weak. */
+		 * (the sender is inlined): a live sibling (same creator, started
+		 * by the same function: `go produce(ch); go consume(ch)`) that
+		 * passes pointers may be its receiver. Weak. A goroutine the
+		 * creator started elsewhere (an HTTP connection's background
+		 * read beside the handlers' leaked senders) is no evidence. */
 		if (found == 0 && nhist == 0 && R->kind == GX_RES_CHAN && R->addr == 0) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
@@ -1648,7 +1789,8 @@ build_candidates(struct build *b)
 					bool ptr = false;
 
 					if (sib == wt[i] || blocked_kind((enum gx_wait_kind)w->gw[sib].kind) ||
-					    !candidate(w, sib, (uint32_t)r))
+					    !candidate(w, sib, (uint32_t)r) ||
+					    !same_create_func(s, wg, gx_store_goroutine(s, sib)))
 						continue;
 					for (uint32_t p = b->gkey_off[sib]; p < b->gkey_off[sib + 1] && !ptr; p++)
 						ptr = b->posts[b->gkey[p]].user;
@@ -1660,6 +1802,13 @@ build_candidates(struct build *b)
 				}
 			}
 		}
+		/* A dump: a wait inside the standard library that only hints
+		 * (weak evidence) say who may release. Its other end is often
+		 * a live goroutine holding the object through pointers a dump
+		 * does not show (an HTTP transport's loop waits for whoever
+		 * reads the response body): undetermined, not stuck. */
+		if (!trace && found > 0 && !strong_since(b, deps0, xe0) && std_waiters(b, (uint32_t)r))
+			b->weak_std_res[r] = true;
 		b->cand[r] = found;
 		R->releasers = found;
 	}
@@ -1709,6 +1858,7 @@ build_candidates(struct build *b)
 	}
 	free(bc.idx);
 	free(lf);
+	free(lc);
 	free(key_seen);
 	free(hist);
 	free(part);
@@ -1810,72 +1960,92 @@ propagate(struct build *b)
 		}
 	}
 
-	while (qh < qt) {
-		uint32_t g = queue[qh++];
-		uint32_t rel[64];
-		size_t nrel = 0;
+	/* Release from the live to a fixed point; then the waits only hints
+	 * explain (weak_std_res) that are still blocked are not judged, and
+	 * what they may release is released too, as for the undetermined. */
+	for (;;) {
+		while (qh < qt) {
+			uint32_t g = queue[qh++];
+			uint32_t rel[64];
+			size_t nrel = 0;
 
-		for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++) {
-			uint32_t k = b->post_key[b->gkey[p]];
+			for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++) {
+				uint32_t k = b->post_key[b->gkey[p]];
 
-			if (key_live[k])
-				continue;
-			key_live[k] = true;
-			for (uint32_t d = kdep_off[k]; d < kdep_off[k + 1]; d++) {
-				uint32_t r = b->deps[d].r;
-
-				if (w->gw[g].resource == r || released[r])
+				if (key_live[k])
 					continue;
-				/* Released below, after this goroutine's keys. */
-				if (nrel < GX_ARRAY_SIZE(rel)) {
-					rel[nrel++] = r;
-				} else {
-					released[r] = true;
-					for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
-						uint32_t x = w->waiters[w->res[r].first_waiter + i];
+				key_live[k] = true;
+				for (uint32_t d = kdep_off[k]; d < kdep_off[k + 1]; d++) {
+					uint32_t r = b->deps[d].r;
 
-						if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-							w->gw[x].status = GX_WG_RELEASABLE;
-							queue[qt++] = x;
+					if (w->gw[g].resource == r || released[r])
+						continue;
+					/* Released below, after this goroutine's keys. */
+					if (nrel < GX_ARRAY_SIZE(rel)) {
+						rel[nrel++] = r;
+					} else {
+						released[r] = true;
+						for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+							uint32_t x = w->waiters[w->res[r].first_waiter + i];
+
+							if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+								w->gw[x].status = GX_WG_RELEASABLE;
+								queue[qt++] = x;
+							}
 						}
 					}
 				}
 			}
-		}
-		for (uint32_t e = xoff[g]; e < xoff[g + 1]; e++) {
-			uint32_t r = b->xe[e].r;
+			for (uint32_t e = xoff[g]; e < xoff[g + 1]; e++) {
+				uint32_t r = b->xe[e].r;
 
-			if (!released[r]) {
-				if (nrel < GX_ARRAY_SIZE(rel)) {
-					rel[nrel++] = r;
-				} else {
-					released[r] = true;
-					for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
-						uint32_t x = w->waiters[w->res[r].first_waiter + i];
+				if (!released[r]) {
+					if (nrel < GX_ARRAY_SIZE(rel)) {
+						rel[nrel++] = r;
+					} else {
+						released[r] = true;
+						for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+							uint32_t x = w->waiters[w->res[r].first_waiter + i];
 
-						if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-							w->gw[x].status = GX_WG_RELEASABLE;
-							queue[qt++] = x;
+							if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+								w->gw[x].status = GX_WG_RELEASABLE;
+								queue[qt++] = x;
+							}
 						}
 					}
 				}
 			}
-		}
-		for (size_t i = 0; i < nrel; i++) {
-			uint32_t r = rel[i];
+			for (size_t i = 0; i < nrel; i++) {
+				uint32_t r = rel[i];
 
-			if (released[r])
-				continue;
-			released[r] = true;
-			for (uint32_t j = 0; j < w->res[r].nwaiters; j++) {
-				uint32_t x = w->waiters[w->res[r].first_waiter + j];
+				if (released[r])
+					continue;
+				released[r] = true;
+				for (uint32_t j = 0; j < w->res[r].nwaiters; j++) {
+					uint32_t x = w->waiters[w->res[r].first_waiter + j];
 
-				if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-					w->gw[x].status = GX_WG_RELEASABLE;
-					queue[qt++] = x;
+					if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
+						w->gw[x].status = GX_WG_RELEASABLE;
+						queue[qt++] = x;
+					}
 				}
 			}
 		}
+
+		/* One pass marks them all: the stuck set only shrinks. */
+		size_t before = qt;
+
+		for (size_t g = 0; g < n; g++) {
+			struct gx_wg_goroutine *x = &w->gw[g];
+
+			if (x->status == GX_WG_STUCK && x->proof == GX_PROOF_NONE &&
+			    x->resource != GX_NONE32 && b->weak_std_res[x->resource]) {
+				x->status = GX_WG_UNDETERMINED;
+				queue[qt++] = (uint32_t)g;
+			}
+		}
+		if (qt == before)
+			break;
 	}
 	/* Still blocked: stuck, and why. */
 	for (size_t g = 0; g < n; g++) {
@@ -2314,6 +2484,7 @@ gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
 	free(b.cand);
 	free(b.runtime_release);
 	free(b.undetermined_res);
+	free(b.weak_std_res);
 	free(b.ufirst);
 	free(b.cls);
 	free(b.gsite);
@@ -2520,6 +2691,14 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 		break;
 	case GX_EVID_SAME_FUNC:
 		gx_buf_puts(out, "is not blocked and is inside the function that locks it: may hold it");
+		break;
+	case GX_EVID_CLOSURE:
+		gx_buf_puts(out, "is not blocked and runs a closure of the waiting function: "
+		            "shares its channels and locks");
+		break;
+	case GX_EVID_NEW_CHILD:
+		gx_buf_puts(out, "was started by the waiter and has not run yet: "
+		            "what it will do cannot be seen");
 		break;
 	case GX_EVID_RW_READER:
 		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");

@@ -309,6 +309,113 @@ test_crowd_counts(void **state)
 	unload(&l);
 }
 
+/* The five dumps below are real (tests/data/waitgraph/http_hammer): the
+ * leak of samples/07 (G13 and 19 more queryBackend goroutines blocked for
+ * ever in a chan send) while a client polls the same server. Each caught
+ * the HTTP machinery at a moment that read as stuck before, and each
+ * must give exactly the 20 leaked goroutines. */
+static void
+assert_leak_only(const struct loaded *l)
+{
+	const struct gx_deadlock *dl = gx_wg_deadlock(l->w);
+
+	assert_true(dl->found);
+	assert_int_equal(dl->nstuck, 20);
+	assert_int_equal(wgid(l, 13)->status, GX_WG_STUCK);
+}
+
+/* G9 (net/http's conn.serve) waits in connReader.abortPendingRead for
+ * the background read to end (server.go: cr.cond.Wait()). That read is
+ * G109, which G9 started in startBackgroundRead and which has not run
+ * yet: runnable, its only frame the go statement's wrapper. */
+static void
+test_new_child(void **state)
+{
+	struct loaded l = load("http-new-child.txt");
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_int_equal(wgid(&l, 9)->kind, GX_WAIT_COND);
+	e = edge(&l, 9, 109);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_NEW_CHILD);
+	assert_int_equal(e->strength, GX_STRENGTH_WEAK);
+	assert_int_equal(wgid(&l, 9)->status, GX_WG_RELEASABLE);
+	assert_leak_only(&l);
+	unload(&l);
+}
+
+/* G10 (the transport's readLoop) is blocked in a chan send on a channel
+ * made in readLoop; G49, runnable, is in readLoop.func4, the body's EOF
+ * callback, a closure of readLoop that receives from it. */
+static void
+test_closure(void **state)
+{
+	struct loaded l = load("http-closure.txt");
+	const struct gx_wg_edge *e;
+
+	(void)state;
+	assert_int_equal(wgid(&l, 10)->kind, GX_WAIT_CHAN_SEND);
+	e = edge(&l, 10, 49);
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_CLOSURE);
+	assert_int_equal(wgid(&l, 10)->status, GX_WG_RELEASABLE);
+	assert_int_equal(wgid(&l, 11)->status, GX_WG_RELEASABLE);
+	assert_leak_only(&l);
+	unload(&l);
+}
+
+/* G10 (readLoop) waits in a select for the response body to be read,
+ * G11 (writeLoop) in a select for the next request; each only passes
+ * the persistConn the other passes (weak). The body's reader is G49,
+ * runnable in io.Copy: nothing in the dump leads from it to them. Waits
+ * inside the standard library that only hints explain: undetermined. */
+static void
+test_std_weak(void **state)
+{
+	struct loaded l = load("http-body-read.txt");
+
+	(void)state;
+	assert_int_equal(wgid(&l, 10)->kind, GX_WAIT_SELECT);
+	assert_int_equal(wgid(&l, 10)->status, GX_WG_UNDETERMINED);
+	assert_int_equal(wgid(&l, 11)->status, GX_WG_UNDETERMINED);
+	assert_leak_only(&l);
+	unload(&l);
+}
+
+/* Every leaked sender was started by main.handleSearch.func1 in G9, the
+ * connection's goroutine. G9 also started G134, the connection's
+ * background read (IO wait, passing pointers) in startBackgroundRead: a
+ * sibling from another function's go statement is no receiver of theirs
+ * (taking it for one hid the whole leak). */
+static void
+test_sibling_other_site(void **state)
+{
+	struct loaded l = load("http-sibling.txt");
+
+	(void)state;
+	assert_null(edge(&l, 13, 134));
+	assert_leak_only(&l);
+	unload(&l);
+}
+
+/* G2853 waits in "semacquire" with net.(*conn).Read on top: the runtime
+ * hid the frames of a GC start waiting for the semaphore that stops the
+ * world, which G1 holds while it writes this dump. A runtime wait, not a
+ * user's. */
+static void
+test_runtime_sema(void **state)
+{
+	struct loaded l = load("gc-sema.txt");
+
+	(void)state;
+	assert_int_equal(wgid(&l, 2853)->kind, GX_WAIT_SYSTEM);
+	assert_int_equal(wgid(&l, 2853)->status, GX_WG_LIVE);
+	assert_int_equal(wgid(&l, 9)->status, GX_WG_RELEASABLE);
+	assert_leak_only(&l);
+	unload(&l);
+}
+
 static void
 test_permanent(void **state)
 {
@@ -474,6 +581,11 @@ main(void)
 		cmocka_unit_test(test_rwmutex),
 		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_report_formats),
+		cmocka_unit_test(test_new_child),
+		cmocka_unit_test(test_closure),
+		cmocka_unit_test(test_std_weak),
+		cmocka_unit_test(test_sibling_other_site),
+		cmocka_unit_test(test_runtime_sema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

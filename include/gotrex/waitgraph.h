@@ -133,6 +133,8 @@ enum gx_evidence {
 	GX_EVID_LOCK_ORDER,   /* trace: blocked earlier on this lock site, and has not left that frame since */
 	GX_EVID_HELD_ACROSS,  /* trace: waits for the waiter itself; may hold the mutex across that wait */
 	GX_EVID_SAME_FUNC,    /* not blocked, and inside the function that waits to lock the mutex: may hold it */
+	GX_EVID_CLOSURE,      /* not blocked, inside a closure of the waiting function: shares its channels and locks */
+	GX_EVID_NEW_CHILD,    /* started by the waiter and not yet run: what it will touch cannot be seen */
 	GX_EVID_COUNT
 };
 
