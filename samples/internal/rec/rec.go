@@ -12,6 +12,10 @@
 //  3. it stops the trace, writes DIR/.recorded (holding the pid) to tell the
 //     recorder it is done, and then sleeps until the recorder sends SIGQUIT.
 //
+// With -stress N it writes N more pprof debug=2 dumps, 1 ms apart, into
+// DIR/stress/ after stopping the trace (tests/dump_stress.sh: the analysis
+// must give the same truth at instants the settle time did not pick).
+//
 // The GC is turned off while recording (see start).
 //
 // Without -out a sample just runs its scenario for ever (or, for the global
@@ -32,6 +36,7 @@ import (
 var (
 	outDir = flag.String("out", "", "record into `DIR` (trace.out, debug2.txt, debug1.txt, goroutine.pb.gz), then wait for SIGQUIT")
 	settle = flag.Duration("settle", 0, "time to let the hang establish itself before the snapshot (0: the program's default)")
+	stress = flag.Int("stress", 0, "after the snapshot, write `N` more debug=2 dumps 1 ms apart into DIR/stress/")
 )
 
 // Start begins recording if -out was given; settle is the program's default
@@ -92,6 +97,16 @@ func watchdog(dir string, settle time.Duration, f *os.File, stopTrace func() err
 	}
 	if err := f.Close(); err != nil {
 		die(err)
+	}
+	if *stress > 0 {
+		sdir := filepath.Join(dir, "stress")
+		if err := os.MkdirAll(sdir, 0o755); err != nil {
+			die(err)
+		}
+		for i := 0; i < *stress; i++ {
+			writeProfile(sdir, fmt.Sprintf("%04d.txt", i), 2)
+			time.Sleep(time.Millisecond)
+		}
 	}
 	marker := filepath.Join(dir, ".recorded")
 	if err := os.WriteFile(marker, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
