@@ -19,6 +19,7 @@
  * never mistaken for the object. */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "gotrex/gofunc.h"
@@ -441,6 +442,33 @@ find_addr(const struct gx_store *s, gx_stack st, enum gx_wait_kind k, struct gx_
 	}
 }
 
+/* Are frames [0, limit) all the runtime's own (created-by and elided
+ * lines left out)? With sema_users, internal/poll and internal/sync, whose
+ * semaphores are locks of the user's objects, are not. *seen counts the
+ * frames looked at. */
+static bool
+runtime_frames(const struct gx_store *s, gx_stack st, size_t limit, bool sema_users,
+               size_t *seen)
+{
+	size_t depth = gx_store_stack_depth(s, st);
+
+	*seen = 0;
+	for (size_t i = 0; i < depth && i < limit; i++) {
+		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
+		size_t n;
+		const char *fn;
+
+		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
+			continue;
+		fn = gx_store_str(s, f->func, &n);
+		if (!gx_func_is_runtime(fn, n) ||
+		    (sema_users && (starts(fn, n, "internal/poll.") || starts(fn, n, "internal/sync."))))
+			return false;
+		(*seen)++;
+	}
+	return true;
+}
+
 /* A "semacquire" wait with no frame of a semaphore user (sync,
  * internal/sync, internal/poll's fd lock) between the top of the stack
  * and its first user frame: a semaphore of the runtime itself, such as
@@ -450,21 +478,9 @@ find_addr(const struct gx_store *s, gx_stack st, enum gx_wait_kind k, struct gx_
 static bool
 runtime_sema(const struct gx_store *s, gx_stack st, uint32_t site)
 {
-	size_t depth = gx_store_stack_depth(s, st);
+	size_t seen;
 
-	for (size_t i = 0; i < depth && i < site; i++) {
-		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
-		size_t n;
-		const char *fn;
-
-		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
-			continue;
-		fn = gx_store_str(s, f->func, &n);
-		if (!gx_func_is_runtime(fn, n) || starts(fn, n, "internal/poll.") ||
-		    starts(fn, n, "internal/sync."))
-			return false;
-	}
-	return true;
+	return runtime_frames(s, st, site, true, &seen);
 }
 
 /* A stack made only of runtime frames: a goroutine the runtime started
@@ -473,21 +489,9 @@ runtime_sema(const struct gx_store *s, gx_stack st, uint32_t site)
 static bool
 runtime_only(const struct gx_store *s, gx_stack st)
 {
-	size_t depth = gx_store_stack_depth(s, st), seen = 0;
+	size_t seen;
 
-	for (size_t i = 0; i < depth; i++) {
-		const struct gx_frame_rec *f = gx_store_stack_frame(s, st, i);
-		size_t n;
-		const char *fn;
-
-		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
-			continue;
-		fn = gx_store_str(s, f->func, &n);
-		if (!gx_func_is_runtime(fn, n))
-			return false;
-		seen++;
-	}
-	return seen > 0;
+	return runtime_frames(s, st, SIZE_MAX, false, &seen) && seen > 0;
 }
 
 void

@@ -1323,23 +1323,9 @@ std_waiters(struct build *b, uint32_t r)
 }
 
 /* 4: candidates of every resource. */
-/* A function some goroutine that is not blocked is inside of: by its
- * string (functions), or by the hash of the function it is a closure of
- * (closures). */
-struct live_func {
-	uint64_t key;
-	uint32_t g;
-};
-
-static int
-cmp_live_func(const void *a, const void *b)
-{
-	const struct live_func *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->g < y->g ? -1 : x->g > y->g;
-}
+/* A function some goroutine that is not blocked is inside of, as a
+ * struct hist: site is the function's string or the hash of the function
+ * it is a closure of, unblocker the goroutine (see live_funcs). */
 
 /* Key of a closure's enclosing function by name. */
 static uint64_t
@@ -1354,11 +1340,11 @@ parent_key(const char *fn, size_t n)
  * briefly, its holder runnable on a starved machine). Closures (keyed by
  * the function they are defined in): a closure shares the channels and
  * locks its function made, so it may be the other end of a wait there. */
-static struct live_func *
+static struct hist *
 live_funcs(struct build *b, bool closures, size_t *n)
 {
 	const struct gx_store *s = b->s;
-	struct live_func *v = NULL;
+	struct hist *v = NULL;
 	size_t cap = 0;
 
 	*n = 0;
@@ -1386,47 +1372,30 @@ live_funcs(struct build *b, bool closures, size_t *n)
 				key = parent_key(name, pn);
 			}
 			gx_grow(&v, &cap, *n + 1, sizeof(*v));
-			v[*n].key = key;
-			v[(*n)++].g = (uint32_t)g;
+			v[(*n)++] = (struct hist){ .site = key, .unblocker = (uint32_t)g, .count = 1 };
 		}
 	}
 	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_live_func);
+		qsort(v, *n, sizeof(*v), cmp_hist);
 	return v;
-}
-
-/* First entry of a sorted live_func array with key >= key. */
-static size_t
-live_lower(const struct live_func *v, size_t n, uint64_t key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* Weak edges from the goroutines of v under key to r, each goroutine
  * once, at most GX_WG_EDGES_MAX. The number added. */
 static uint32_t
-live_edges(struct build *b, const struct live_func *v, size_t n, uint64_t key, uint32_t r,
-           uint8_t ev)
+live_edges(struct build *b, const struct hist *v, size_t n, uint64_t key, uint32_t r, uint8_t ev)
 {
 	uint32_t added = 0;
 
-	for (size_t lo = live_lower(v, n, key); lo < n && v[lo].key == key && added < GX_WG_EDGES_MAX;
+	for (size_t lo = hist_lower(v, n, key); lo < n && v[lo].site == key && added < GX_WG_EDGES_MAX;
 	     lo++) {
-		if (lo > 0 && v[lo - 1].key == key && v[lo - 1].g == v[lo].g)
+		uint32_t g = v[lo].unblocker;
+
+		if (lo > 0 && v[lo - 1].site == key && v[lo - 1].unblocker == g)
 			continue; /* the function twice on one stack */
-		if (!candidate(b->w, v[lo].g, r))
+		if (!candidate(b->w, g, r))
 			continue;
-		add_xedge(b, v[lo].g, r, ev, GX_STRENGTH_WEAK, 1, GX_TIME_NONE);
+		add_xedge(b, g, r, ev, GX_STRENGTH_WEAK, 1, GX_TIME_NONE);
 		added++;
 	}
 	return added;
@@ -1448,7 +1417,7 @@ build_candidates(struct build *b)
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
 	uint32_t *mutex_waiters = NULL;
 	size_t nmutex_waiters = 0, cmw = 0;
-	struct live_func *lf, *lc;
+	struct hist *lf, *lc;
 	size_t nlf, nlc;
 	uint32_t *key_seen;        /* r + 1 when key k was looked at for r */
 
