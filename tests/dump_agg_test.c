@@ -23,36 +23,15 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 /* ------------------------------------------------------------------ */
 /* helpers */
 
 static char *
-data_path(const char *name)
-{
-	const char *top = getenv("top_srcdir");
-
-	return xasprintf("%s/tests/data/pprof/%s", top != NULL ? top : ".", name);
-}
-
-static char *
 read_data(const char *name, size_t *len)
 {
-	char *path = data_path(name);
-	FILE *f = fopen(path, "rb");
-	struct gx_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		gx_buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	if (b.data == NULL)
-		gx_buf_append(&b, "", 0);
-	return gx_buf_take(&b);
+	return data_file_read("pprof", name, len);
 }
 
 #define MAXR 16
@@ -120,31 +99,10 @@ scan(const char *text, struct got *g, struct gx_agg_info *info, struct gx_diag *
 	return gx_agg_scan(text, strlen(text), "t.txt", collect, g, info, d);
 }
 
-static bool
-diag_has(const struct gx_diag *d, const char *needle)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		char *s = gx_diag_format(&d->v[i]);
-		bool hit = strstr(s, needle) != NULL;
-
-		free(s);
-		if (hit)
-			return true;
-	}
-	return false;
-}
-
 static struct gx_store *
 load(const char *name, struct gx_diag *d)
 {
-	struct gx_load_opts o = { .no_cache = true };
-	char *path = data_path(name);
-	struct gx_store *s = gx_load(path, &o, d);
-
-	free(path);
-	return s;
+	return data_file_load("pprof", name, d);
 }
 
 /* ------------------------------------------------------------------ */

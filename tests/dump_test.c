@@ -21,29 +21,15 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 /* ------------------------------------------------------------------ */
 /* helpers */
 
 static char *
 read_data(const char *name, size_t *len)
 {
-	const char *top = getenv("top_srcdir");
-	char *path = xasprintf("%s/tests/data/dump/%s", top != NULL ? top : ".", name);
-	FILE *f = fopen(path, "rb");
-	struct gx_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		gx_buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	if (b.data == NULL)
-		gx_buf_append(&b, "", 0);
-	return gx_buf_take(&b);
+	return data_file_read("dump", name, len);
 }
 
 struct parsed {
@@ -112,16 +98,8 @@ find_g(const struct gx_dump *d, uint64_t id)
 static void
 assert_diag(const struct gx_diag *d, const char *needle)
 {
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		char *s = gx_diag_format(&d->v[i]);
-		bool hit = strstr(s, needle) != NULL;
-
-		free(s);
-		if (hit)
-			return;
-	}
+	if (diag_has(d, needle))
+		return;
 	fail_msg("no diagnostic contains \"%s\" (%zu entries)", needle, d->n);
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,9 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
-static char tmpdir[] = "/tmp/gx-export-test-XXXXXX";
+#include "test_util.h"
+
+static char tmpdir[PATH_MAX];
 static struct gx_store *st;
 
 static uint32_t
@@ -67,13 +70,10 @@ static int
 setup(void **state)
 {
 	struct gx_builder *b;
-	struct gx_diag d = { 0 };
-	struct gx_source_id src;
-	char *path;
 	uint32_t fr[8], c;
 
 	(void)state;
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make(tmpdir, sizeof(tmpdir), "export-test") != 0)
 		return -1;
 	b = gx_builder_new(tmpdir);
 	gx_builder_meta(b)->format = GX_FMT_DUMP_TEXT;
@@ -100,15 +100,7 @@ setup(void **state)
 	add_g(b, 5, GX_G_SYSCALL, "syscall", gx_builder_stack(b, fr, 2), 0, 0, 0, 0, NULL, 1);
 	/* 6: no stack at all. */
 	add_g(b, 6, GX_G_RUNNABLE, "runnable", 0, 0, 0, 0, 0, NULL, 1);
-	path = xasprintf("%s/index", tmpdir);
-	memset(&src, 0, sizeof(src));
-	assert_int_equal(gx_builder_write(b, path, &src, "test", &d), 0);
-	gx_builder_free(b);
-	st = gx_store_open(path, &d);
-	assert_non_null(st);
-	unlink(path);
-	free(path);
-	gx_diag_clear(&d);
+	st = store_finish(b, tmpdir);
 	return 0;
 }
 
@@ -117,7 +109,7 @@ teardown(void **state)
 {
 	(void)state;
 	gx_store_close(st);
-	rmdir(tmpdir);
+	rm_rf(tmpdir);
 	return 0;
 }
 

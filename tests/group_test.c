@@ -2,6 +2,7 @@
  * stores made through the builder. */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,31 +19,12 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 /* ------------------------------------------------------------------ */
 /* Helpers */
 
-static char tmpdir[] = "/tmp/gx-group-test-XXXXXX";
-
-static struct gx_store *
-finish(struct gx_builder *b)
-{
-	struct gx_diag d = {0};
-	struct gx_source_id src;
-	struct gx_store *s;
-	char *path = xasprintf("%s/index", tmpdir);
-
-	memset(&src, 0, sizeof(src));
-	assert_int_equal(gx_builder_write(b, path, &src, "test", &d), 0);
-	gx_builder_free(b);
-	s = gx_store_open(path, &d);
-	if (s == NULL)
-		gx_diag_print(&d, stderr);
-	assert_non_null(s);
-	unlink(path);
-	free(path);
-	gx_diag_clear(&d);
-	return s;
-}
+static char tmpdir[PATH_MAX];
 
 static uint32_t
 frame(struct gx_builder *b, const char *func, const char *file, uint32_t line,
@@ -166,7 +148,7 @@ small_store(void)
 	/* Two goroutines without a stack. */
 	add_g(b, 30, GX_G_WAITING, "select", 0, 0, 0, 1);
 	add_g(b, 31, GX_G_WAITING, "select", 0, 0, 0, 1);
-	return finish(b);
+	return store_finish(b, tmpdir);
 }
 
 static void
@@ -298,7 +280,7 @@ test_top_user_frame_elided(void **state)
 	fr[2] = frame(b, "example.com/x/y.(*T).Run.func1", "/src/y.go", 12, "()", 0x1c, 0);
 	st = gx_builder_stack(b, fr, 3);
 	add_g(b, 1, GX_G_WAITING, "sleep", st, 0, 0, 1);
-	s = finish(b);
+	s = store_finish(b, tmpdir);
 	assert_string_equal(fn_name(s, gx_top_user_frame(s, gx_store_goroutine(s, 0)->stack)),
 	                    "example.com/x/y.(*T).Run.func1");
 	gx_store_close(s);
@@ -332,7 +314,7 @@ test_group_many(void **state)
 		      (int64_t)(i % 7) * 60000000000LL, 1);
 		want[p]++;
 	}
-	s = finish(b);
+	s = store_finish(b, tmpdir);
 	gx_group_build(s, NULL, 0, &gr);
 	{
 		size_t distinct = 0;
@@ -370,7 +352,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return tmpdir_make(tmpdir, sizeof(tmpdir), "group-test");
 }
 
 static int

@@ -22,29 +22,22 @@
 #include "gotrex/input.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 static char tmpdir[PATH_MAX];
 
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/gotrex-input-test-XXXXXX",
-	         t != NULL && *t != '\0' ? t : "/tmp");
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+	return tmpdir_make(tmpdir, sizeof(tmpdir), "input-test");
 }
 
 static int
 teardown(void **state)
 {
-	char *p;
-
 	(void)state;
-	p = xasprintf("%s/f", tmpdir);
-	unlink(p);
-	free(p);
-	rmdir(tmpdir);
+	rm_rf(tmpdir);
 	return 0;
 }
 

@@ -28,6 +28,8 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 static char tmpdir[PATH_MAX];
 static char *cache;
 static char *src;
@@ -98,40 +100,11 @@ count_dir(const char *dir)
 	return n;
 }
 
-static void
-rm_rf(const char *dir)
-{
-	DIR *dd = opendir(dir);
-	struct dirent *e;
-
-	if (dd == NULL)
-		return;
-	while ((e = readdir(dd)) != NULL) {
-		char *p;
-		struct stat st;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_rf(p);
-		else
-			unlink(p);
-		free(p);
-	}
-	closedir(dd);
-	rmdir(dir);
-}
-
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/gotrex-load-test-XXXXXX",
-	         t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make(tmpdir, sizeof(tmpdir), "load-test") != 0)
 		return -1;
 	cache = xasprintf("%s/cache/gotrex", tmpdir);
 	src = xasprintf("%s/dump.txt", tmpdir);

@@ -23,23 +23,17 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 /* ------------------------------------------------------------------ */
 /* helpers */
-
-static char *
-data_path(const char *name)
-{
-	const char *top = getenv("top_srcdir");
-
-	return xasprintf("%s/tests/data/pprof/%s", top != NULL ? top : ".", name);
-}
 
 /* The gunzipped bytes of a data file, through the input module. */
 static char *
 read_data(const char *name, size_t *len)
 {
 	struct gx_diag d = { 0 };
-	char *path = data_path(name);
+	char *path = data_file_path("pprof", name);
 	struct gx_input *in = gx_input_open(path, &d);
 	char *data;
 
@@ -125,22 +119,6 @@ decode(const void *data, size_t len, struct got *g, struct gx_diag *d)
 	memset(g, 0, sizeof(*g));
 	gx_pprof_samples(p, collect, g, d);
 	return p;
-}
-
-static bool
-diag_has(const struct gx_diag *d, const char *needle)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		char *s = gx_diag_format(&d->v[i]);
-		bool hit = strstr(s, needle) != NULL;
-
-		free(s);
-		if (hit)
-			return true;
-	}
-	return false;
 }
 
 static void
@@ -361,12 +339,7 @@ test_mutex_block_proto(void **state)
 static struct gx_store *
 load(const char *name, struct gx_diag *d)
 {
-	struct gx_load_opts o = { .no_cache = true };
-	char *path = data_path(name);
-	struct gx_store *s = gx_load(path, &o, d);
-
-	free(path);
-	return s;
+	return data_file_load("pprof", name, d);
 }
 
 static void

@@ -4,6 +4,7 @@
  * goroutine dump and a small trace with spans, logs and regions. */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,36 +21,17 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 #define MS 1000000LL
 #define SEC 1000000000LL
 #define T0 5000000LL /* the trace's first timestamp */
 
-static char tmpdir[] = "/tmp/gx-query-test-XXXXXX";
+static char tmpdir[PATH_MAX];
 static struct gx_store *dump_store, *trace_store;
 
 /* ------------------------------------------------------------------ */
 /* Stores */
-
-static struct gx_store *
-finish(struct gx_builder *b)
-{
-	struct gx_diag d = { 0 };
-	struct gx_source_id src;
-	struct gx_store *s;
-	char *path = xasprintf("%s/index", tmpdir);
-
-	memset(&src, 0, sizeof(src));
-	assert_int_equal(gx_builder_write(b, path, &src, "test", &d), 0);
-	gx_builder_free(b);
-	s = gx_store_open(path, &d);
-	if (s == NULL)
-		gx_diag_print(&d, stderr);
-	assert_non_null(s);
-	unlink(path);
-	free(path);
-	gx_diag_clear(&d);
-	return s;
-}
 
 static uint32_t
 frame(struct gx_builder *b, const char *func, const char *file, uint32_t line, uint32_t flags)
@@ -168,7 +150,7 @@ make_dump(void)
 	      stack(b, "main.bubble@/app/main.go:100", NULL), 0, 0, 0, NULL);
 	add_g(b, 31, GX_G_WAITING, "", stack(b, "main.mystery@/app/main.go:110", NULL), 0, 0, 0,
 	      NULL);
-	return finish(b);
+	return store_finish(b, tmpdir);
 }
 
 static void
@@ -237,14 +219,14 @@ make_trace(void)
 	event(b, 200 * MS, GX_EV_REGION_BEGIN, g1, "work");
 	event(b, 400 * MS, GX_EV_REGION_END, g1, "work");
 	event(b, 1700 * MS, GX_EV_REGION_BEGIN, g3, "late");
-	return finish(b);
+	return store_finish(b, tmpdir);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make(tmpdir, sizeof(tmpdir), "query-test") != 0)
 		return -1;
 	dump_store = make_dump();
 	trace_store = make_trace();
@@ -257,7 +239,7 @@ teardown(void **state)
 	(void)state;
 	gx_store_close(dump_store);
 	gx_store_close(trace_store);
-	rmdir(tmpdir);
+	rm_rf(tmpdir);
 	return 0;
 }
 

@@ -25,6 +25,8 @@
 #include "gotrex/store.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 /* From src/store_file.h: spans held in memory before they are spilled. */
 extern size_t gx_store_span_run;
 
@@ -33,36 +35,15 @@ static char tmpdir[PATH_MAX];
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/gotrex-store-test-XXXXXX",
-	         t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	return 0;
+	return tmpdir_make(tmpdir, sizeof(tmpdir), "store-test");
 }
 
 static int
 teardown(void **state)
 {
-	DIR *dir = opendir(tmpdir);
-	struct dirent *e;
-
 	(void)state;
-	if (dir != NULL) {
-		while ((e = readdir(dir)) != NULL) {
-			char *p;
-
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			p = xasprintf("%s/%s", tmpdir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(dir);
-	}
-	rmdir(tmpdir);
+	rm_rf(tmpdir);
 	return 0;
 }
 

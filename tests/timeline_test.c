@@ -22,18 +22,16 @@
 #include "gotrex/timeline.h"
 #include "gotrex/util.h"
 
+#include "test_util.h"
+
 static char tmpdir[PATH_MAX];
 static char path[PATH_MAX + 32];
 
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/gotrex-timeline-test-XXXXXX",
-	         t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make(tmpdir, sizeof(tmpdir), "timeline-test") != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/index", tmpdir);
 	return 0;
@@ -43,8 +41,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	unlink(path);
-	rmdir(tmpdir);
+	rm_rf(tmpdir);
 	return 0;
 }
 
