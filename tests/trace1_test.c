@@ -22,24 +22,10 @@
 #include "gotrex/trace_order.h"
 #include "gotrex/util.h"
 
+#include "trace_bytes.h"
+
 /* ------------------------------------------------------------------ */
 /* Building v1 traces */
-
-#define END (UINT64_MAX - 1)
-#define U(x) ((uint64_t)(x))
-
-static void
-put_uv(struct gx_buf *b, uint64_t v)
-{
-	do {
-		uint8_t c = v & 0x7f;
-
-		v >>= 7;
-		if (v != 0)
-			c |= 0x80;
-		gx_buf_putc(b, (char)c);
-	} while (v != 0);
-}
 
 /* An event: type, then dt and its arguments (ended by END), encoded the
  * way the Go 1.21 runtime does: up to 3 values inline with their count in

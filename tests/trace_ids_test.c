@@ -5,11 +5,11 @@
  * tables and the others through hash maps; the samples and fresh
  * recordings of trace_crosscheck.sh only ever take the first way.
  *
- * The trace is trace_build.h's, with every id remapped. The expected
- * text is what `go tool trace -d=parsed` (Go 1.26) prints for exactly
- * these bytes; for the small ids it is built_go of trace_decode_test.c,
- * and the first test checks that the remapping with the same ids gives
- * trace_build.h's bytes. */
+ * The trace is trace_build.h's, with every id remapped (build_trace_ids).
+ * The expected text is what `go tool trace -d=parsed` (Go 1.26) prints
+ * for exactly these bytes; for the small ids it is built_go of
+ * trace_decode_test.c, and the first test checks that the remapping with
+ * the same ids gives build_trace's bytes. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -33,105 +33,16 @@
 
 #include "trace_build.h"
 
-/* The ids of trace_build.h's trace, and what they become. */
-struct ids {
-	uint64_t g1, g7;          /* goroutines 1 and 7 */
-	uint64_t p0, p1;          /* procs 0 and 1 */
-	uint64_t m10, m11;        /* threads 10 and 11 */
-	uint64_t stk1, stk2;      /* stacks 1 and 2 */
-	uint64_t str;             /* string id i becomes str + i (3..8) */
-};
-
-static const struct ids small_ids = { 1, 7, 0, 1, 10, 11, 1, 2, 0 };
-
 /* Above IDMAP_DENSE (2^20) of the ordering and DENSE_IDS of the loader;
  * stack and string ids far above 4 times their count + 1024, so that the
  * generation keeps them in its maps only. */
-static const struct ids big_ids = {
+static const struct trace_ids big_ids = {
 	(1ull << 40) + 1, (1ull << 40) + 7,
 	(1ull << 21), (1ull << 21) + 1,
 	(1ull << 41) + 10, (1ull << 41) + 11,
 	(1ull << 35) + 1, (1ull << 35) + 2,
 	(1ull << 36),
 };
-
-/* build_trace of trace_build.h, every id through x. */
-static void
-build_ids(struct gx_buf *t, const struct ids *x)
-{
-	struct gx_buf b = { 0 };
-	uint64_t gen;
-
-	gx_buf_append(t, "go 1.26 trace\0\0\0", 16);
-	for (gen = 1; gen <= 2; gen++) {
-		uint64_t base = gen * 1000;
-
-		gx_buf_reset(&b);
-		gx_buf_putc(&b, GX_EV2_SYNC);
-		put_ev(&b, GX_EV2_FREQUENCY, U(15625000), END);
-		put_ev(&b, GX_EV2_CLOCK_SNAPSHOT, U(1), U(base * 64), U(1700000000), U(gen), END);
-		put_batch(t, gen, NONE, base, &b);
-
-		gx_buf_reset(&b);
-		if (gen == 1) {
-			put_ev(&b, GX_EV2_PROC_STATUS, U(1), x->p0, U(1), END);
-			put_ev(&b, GX_EV2_GO_STATUS, U(1), x->g1, x->m10, U(2), END);
-			put_ev(&b, GX_EV2_GO_CREATE, U(2), x->g7, x->stk1, x->stk2, END);
-			put_ev(&b, GX_EV2_USER_LOG, U(1), U(0), x->str + 4, x->str + 5, x->stk2, END);
-			put_ev(&b, GX_EV2_GO_BLOCK, U(5), x->str + 3, x->stk2, END);
-			put_ev(&b, GX_EV2_GO_START, U(1), x->g7, U(1), END);
-			put_ev(&b, GX_EV2_GO_DESTROY, U(9), END);
-			put_ev(&b, GX_EV2_PROC_STOP, U(1), END);
-		} else {
-			put_ev(&b, GX_EV2_PROC_STATUS, U(1), x->p0, U(2), END);
-			put_ev(&b, GX_EV2_PROC_START, U(1), x->p0, U(1), END);
-			put_ev(&b, GX_EV2_GO_STATUS, U(1), x->g1, NONE, U(4), END);
-			put_ev(&b, GX_EV2_GO_UNBLOCK, U(1), x->g1, U(1), U(0), END);
-			put_ev(&b, GX_EV2_GO_START, U(1), x->g1, U(2), END);
-			put_ev(&b, GX_EV2_GO_DESTROY, U(3), END);
-			put_ev(&b, GX_EV2_PROC_STOP, U(1), END);
-		}
-		put_batch(t, gen, x->m10, base + 10, &b);
-
-		gx_buf_reset(&b);
-		if (gen == 1) {
-			put_ev(&b, GX_EV2_PROC_START, U(1), x->p1, U(1), END);
-			put_ev(&b, GX_EV2_HEAP_ALLOC, U(2), U(4096), END);
-			put_ev(&b, GX_EV2_PROC_STOP, U(1), END);
-		} else {
-			put_ev(&b, GX_EV2_PROC_STATUS, U(1), x->p1, U(2), END);
-			put_ev(&b, GX_EV2_PROC_START, U(1), x->p1, U(1), END);
-			put_ev(&b, GX_EV2_PROC_STOP, U(1), END);
-		}
-		put_batch(t, gen, x->m11, base + 2, &b);
-		if (gen == 1) {
-			gx_buf_reset(&b);
-			put_ev(&b, GX_EV2_PROC_STATUS, U(1), x->p1, U(2), END);
-			put_batch(t, gen, NONE, base + 1, &b);
-
-			gx_buf_reset(&b);
-			gx_buf_putc(&b, GX_EV2_STACKS);
-			put_ev(&b, GX_EV2_STACK, x->stk1, U(1), U(0x401000), x->str + 6, x->str + 7, U(10), END);
-			put_ev(&b, GX_EV2_STACK, x->stk2, U(1), U(0x401234), x->str + 8, x->str + 7, U(20), END);
-			put_batch(t, gen, NONE, base + 100, &b);
-		}
-		gx_buf_reset(&b);
-		gx_buf_putc(&b, GX_EV2_STRINGS);
-		if (gen == 1) {
-			static const char *const s[] = { "chan receive", "phase", "start \"q\"\n",
-			                                 "main.worker", "/tmp/x.go", "main.main" };
-			size_t i;
-
-			for (i = 0; i < GX_ARRAY_SIZE(s); i++) {
-				put_ev(&b, GX_EV2_STRING, x->str + i + 3, U(strlen(s[i])), END);
-				gx_buf_puts(&b, s[i]);
-			}
-		}
-		put_batch(t, gen, NONE, base + 101, &b);
-		gx_buf_putc(t, GX_EV2_END_OF_GENERATION);
-	}
-	gx_buf_free(&b);
-}
 
 /* `gotrex events` of a trace in memory; returns the status of the last
  * gx_trace_reader_next. */
@@ -154,8 +65,10 @@ events_text(const void *p, size_t n, struct gx_buf *out, struct gx_diag *d)
 	return rc;
 }
 
-/* The remapping with the ids it had is trace_build.h's trace, byte for
- * byte (so that the big ids' trace is that trace with other ids). */
+/* The remapping with the ids it had is build_trace's trace, byte for
+ * byte (so that the big ids' trace is that trace with other ids; both
+ * come from build_trace_ids, and this keeps build_trace the small-ids
+ * case that built_go describes). */
 static void
 test_same_trace(void **state)
 {
@@ -164,14 +77,14 @@ test_same_trace(void **state)
 
 	(void)state;
 	build_trace(&a, &g1);
-	build_ids(&b, &small_ids);
+	build_trace_ids(&b, &small_ids, NULL);
 	assert_int_equal(a.len, b.len);
 	assert_memory_equal(a.data, b.data, a.len);
 	gx_buf_free(&a);
 	gx_buf_free(&b);
 }
 
-/* `go tool trace -d=parsed` (Go 1.26) of build_ids(&big_ids). */
+/* `go tool trace -d=parsed` (Go 1.26) of build_trace_ids(&big_ids). */
 static const char big_go[] =
 	"M=-1 P=-1 G=-1 Sync Time=64000 N=1 Trace=64064 Mono=64000 Wall=2023-11-14T22:13:20.000000001Z\n"
 	"M=-1 P=-1 G=-1 StateTransition Time=64128 ProcID=2097153 Undetermined->Idle Reason=\"\"\n"
@@ -227,7 +140,7 @@ test_big_ids_events(void **state)
 
 	(void)state;
 	setenv("TZ", "UTC", 1);
-	build_ids(&t, &big_ids);
+	build_trace_ids(&t, &big_ids, NULL);
 	assert_int_equal(events_text(t.data, t.len, &out, &d), 0);
 	assert_int_equal(d.n, 0);
 	assert_string_equal(out.data, big_go);
@@ -247,34 +160,19 @@ test_big_ids_model(void **state)
 {
 	struct gx_buf t = { 0 };
 	struct gx_diag d = { 0 };
-	struct gx_input *in;
-	struct gx_builder *b;
 	struct gx_store *s;
 	const struct gx_goroutine_rec *g1, *g7;
 	const struct gx_span_rec *sp;
 	const struct gx_pspan_rec *ps;
 	const struct gx_event_rec *ev;
-	const char *tmp = getenv("TMPDIR");
 	char path[4096];
 	uint32_t g1i, g7i;
 	size_t n, i;
 	bool saw_create = false, saw_unblock = false, g7_on_p0 = false;
-	int fd;
 
 	(void)state;
-	build_ids(&t, &big_ids);
-	in = gx_input_open_memory("t.out", t.data, t.len);
-	b = gx_builder_new(NULL);
-	snprintf(path, sizeof(path), "%s/gotrex-trace-ids-XXXXXX", tmp != NULL ? tmp : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(gx_trace_load(in, b, &d), 0);
-	assert_int_equal(gx_builder_write(b, path, NULL, "trace-v2/test", &d), 0);
-	gx_builder_free(b);
-	gx_input_close(in);
-	s = gx_store_open(path, &d);
-	assert_non_null(s);
+	build_trace_ids(&t, &big_ids, NULL);
+	s = trace_store_load(t.data, t.len, &d, path, sizeof(path));
 	assert_int_equal(d.errors, 0);
 
 	assert_int_equal(gx_store_goroutine_count(s), 2);

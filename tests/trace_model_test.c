@@ -26,28 +26,6 @@
 
 #include "trace_build.h"
 
-static struct gx_store *
-load(const void *p, size_t n, struct gx_diag *d, char *path, size_t pathsz)
-{
-	struct gx_input *in = gx_input_open_memory("t.out", p, n);
-	struct gx_builder *b = gx_builder_new(NULL);
-	const char *tmp = getenv("TMPDIR");
-	struct gx_store *s;
-	int fd;
-
-	snprintf(path, pathsz, "%s/gotrex-trace-model-XXXXXX", tmp != NULL ? tmp : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(gx_trace_load(in, b, d), 0);
-	assert_int_equal(gx_builder_write(b, path, NULL, "trace-v2/test", d), 0);
-	gx_builder_free(b);
-	gx_input_close(in);
-	s = gx_store_open(path, d);
-	assert_non_null(s);
-	return s;
-}
-
 static const char *
 s_of(const struct gx_store *s, gx_str id)
 {
@@ -84,7 +62,7 @@ test_model(void **state)
 
 	(void)state;
 	build_trace(&t, &g1gen);
-	s = load(t.data, t.len, &d, path, sizeof(path));
+	s = trace_store_load(t.data, t.len, &d, path, sizeof(path));
 	assert_int_equal(d.errors, 0);
 
 	meta = gx_store_meta(s);
@@ -189,7 +167,7 @@ test_model_truncated(void **state)
 
 	(void)state;
 	build_trace(&t, &g1gen);
-	s = load(t.data, t.len - 3, &d, path, sizeof(path));
+	s = trace_store_load(t.data, t.len - 3, &d, path, sizeof(path));
 	meta = gx_store_meta(s);
 	assert_true(meta->flags & GX_META_TRUNCATED);
 	assert_true(meta->lost_bytes == t.len - 3 - g1gen);
