@@ -26,8 +26,9 @@
  *         select the creator of the waiter (weak), unless the receiving
  *         function takes no arguments (a possible timer channel: the
  *         waiter is then undetermined);
- *       - in a dump, a wait inside the standard library that only weak
- *         evidence explains is undetermined if nothing releases it;
+ *       - in a dump, a wait of the standard library's own goroutines
+ *         (no user frame) that only weak evidence explains is
+ *         undetermined if nothing releases it;
  *  5. liveness: from every live goroutine, release the resources it is a
  *     candidate for and wake their waiters, to a fixed point; whoever is
  *     still blocked is stuck (the greatest fixed point, so cycles stay
@@ -1295,8 +1296,9 @@ strong_since(const struct build *b, size_t deps0, size_t xe0)
 	return false;
 }
 
-/* Do all the waiters of r wait in the standard library (their innermost
- * user frame is in it)? */
+/* Are all the waiters of r the standard library's own goroutines (every
+ * frame of their stacks in it: an HTTP transport's or server's loops), not
+ * a user's goroutine that called into it? */
 static bool
 std_waiters(struct build *b, uint32_t r)
 {
@@ -1307,16 +1309,21 @@ std_waiters(struct build *b, uint32_t r)
 	for (uint32_t i = 0; i < R->nwaiters; i++) {
 		const struct gx_goroutine_rec *wg =
 			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
-		uint32_t fi = first_user(b, wg->stack);
-		const struct gx_frame_rec *f =
-			fi == GX_NONE32 ? NULL : gx_store_stack_frame(b->s, wg->stack, fi);
-		size_t n;
-		const char *fn;
+		size_t depth = gx_store_stack_depth(b->s, wg->stack), seen = 0;
 
-		if (f == NULL)
-			return false;
-		fn = gx_store_str(b->s, f->func, &n);
-		if (!gx_func_is_std(fn, n))
+		for (size_t j = 0; j < depth; j++) {
+			const struct gx_frame_rec *f = gx_store_stack_frame(b->s, wg->stack, j);
+			size_t n;
+			const char *fn;
+
+			if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
+				continue;
+			fn = gx_store_str(b->s, f->func, &n);
+			if (!gx_func_is_std(fn, n))
+				return false;
+			seen++;
+		}
+		if (seen == 0)
 			return false;
 	}
 	return true;
@@ -1771,11 +1778,13 @@ build_candidates(struct build *b)
 				}
 			}
 		}
-		/* A dump: a wait inside the standard library that only hints
-		 * (weak evidence) say who may release. Its other end is often
-		 * a live goroutine holding the object through pointers a dump
-		 * does not show (an HTTP transport's loop waits for whoever
-		 * reads the response body): undetermined, not stuck. */
+		/* A dump: a wait of the standard library's own goroutines
+		 * that only hints (weak evidence) say who may release. Its
+		 * other end is often a live goroutine holding the object
+		 * through pointers a dump does not show (an HTTP transport's
+		 * loop waits for whoever reads the response body): not judged
+		 * unless something releases it. A user's goroutine blocked
+		 * inside the library (an io.Pipe write) is judged as usual. */
 		if (!trace && found > 0 && !strong_since(b, deps0, xe0) && std_waiters(b, (uint32_t)r))
 			b->weak_std_res[r] = true;
 		b->cand[r] = found;

@@ -399,6 +399,28 @@ test_sibling_other_site(void **state)
 	unload(&l);
 }
 
+/* A user's deadlock through the standard library (pipe_mutex/main.go):
+ * G19 (main.produce) holds mu and is blocked in io.(*pipe).write; G18
+ * (main.consume) waits for mu before it reads the pipe. Both only pass
+ * the pipe (weak evidence), but G19 is a user's goroutine, not one of the
+ * library's own, so the weak-evidence rule for those leaves it alone. */
+static void
+test_std_user_goroutine(void **state)
+{
+	struct loaded l = load("pipe-mutex.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_int_equal(wgid(&l, 19)->kind, GX_WAIT_SELECT);
+	assert_int_equal(wgid(&l, 18)->kind, GX_WAIT_MUTEX);
+	assert_int_equal(wgid(&l, 19)->status, GX_WG_STUCK);
+	assert_int_equal(wgid(&l, 18)->status, GX_WG_STUCK);
+	assert_true(dl->found);
+	assert_int_equal(dl->nstuck, 2);
+	assert_int_equal(dl->ncycles, 1);
+	unload(&l);
+}
+
 /* G2853 waits in "semacquire" with net.(*conn).Read on top: the runtime
  * hid the frames of a GC start waiting for the semaphore that stops the
  * world, which G1 holds while it writes this dump. A runtime wait, not a
@@ -586,6 +608,7 @@ main(void)
 		cmocka_unit_test(test_std_weak),
 		cmocka_unit_test(test_sibling_other_site),
 		cmocka_unit_test(test_runtime_sema),
+		cmocka_unit_test(test_std_user_goroutine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
