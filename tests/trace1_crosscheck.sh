@@ -18,34 +18,12 @@
 . "$top_srcdir/tests/lib.sh"
 need_go
 gx_tmpdir
+. "$top_srcdir/tests/crosscheck_lib.sh"
 
-nfiles=0
-nlines=0
-ndiff=0
-
-check() {
-	f=$1
-	TZ=UTC "$GOTREX" events "$f" >"$GX_TMP/gx.txt" 2>"$GX_TMP/gx.err"
-	rc=$?
-	if [ $rc -gt 1 ]; then
-		cat "$GX_TMP/gx.err" >&2
-		fail "gotrex events $f exited with status $rc"
-	fi
-	TZ=UTC go tool trace -d=parsed "$f" >"$GX_TMP/go.txt" 2>"$GX_TMP/go.err"
-	nfiles=$((nfiles + 1))
-	nlines=$((nlines + $(wc -l <"$GX_TMP/go.txt")))
-	if ! cmp -s "$GX_TMP/gx.txt" "$GX_TMP/go.txt"; then
-		ndiff=$((ndiff + 1))
-		echo "DIFF: $f" >&2
-		diff "$GX_TMP/go.txt" "$GX_TMP/gx.txt" | head -20 >&2
-		head -5 "$GX_TMP/gx.err" >&2
-	fi
-}
-
-# damaged WHOLE F: F is a damaged copy of the trace WHOLE.
+# damaged F WHOLE: F is a damaged copy of the trace WHOLE.
 damaged() {
-	whole=$1
-	dmg=$2
+	dmg=$1
+	whole=$2
 	TZ=UTC go tool trace -d=parsed "$dmg" >"$GX_TMP/go.txt" 2>"$GX_TMP/go.err"
 	if [ -s "$GX_TMP/go.txt" ]; then
 		check "$dmg"
@@ -63,21 +41,8 @@ damaged() {
 }
 
 is_v1() {
-	minor=$(head -c 16 "$1" | LC_ALL=C sed -n 's/^go 1\.\([0-9]*\) trace.*/\1/p' | head -1)
+	minor=$(trace_minor "$1")
 	[ -n "$minor" ] && [ "$minor" -lt 22 ]
-}
-
-cuts() {
-	src=$1
-	n=$2
-	size=$(wc -c <"$src")
-	i=1
-	while [ $i -le "$n" ]; do
-		at=$(( (size * i) / (n + 1) + i * 7 ))
-		head -c "$at" "$src" >"$GX_TMP/cut.out"
-		damaged "$src" "$GX_TMP/cut.out"
-		i=$((i + 1))
-	done
 }
 
 nv1=0
@@ -106,7 +71,7 @@ for tc in ${GX_TRACE1_TOOLCHAINS:-go1.21.13}; do
 	fi
 	nrec=$((nrec + 1))
 	check "$out"
-	cuts "$out" 4
+	cuts "$out" 4 damaged
 done
 
 # flips FILE N: FILE with one byte overwritten, at N offsets.
@@ -119,14 +84,14 @@ flips() {
 		at=$(( 16 + ((size - 16) * i) / (n + 1) + i * 3 ))
 		cp "$src" "$GX_TMP/flip.out"
 		printf 'A' | dd of="$GX_TMP/flip.out" bs=1 seek="$at" conv=notrunc 2>/dev/null
-		damaged "$src" "$GX_TMP/flip.out"
+		damaged "$GX_TMP/flip.out" "$src"
 		i=$((i + 1))
 	done
 }
 
 s09="$top_srcdir/samples/09-healthy-busy/go1.21/trace.out"
 if [ -f "$s09" ]; then
-	cuts "$s09" 4
+	cuts "$s09" 4 damaged
 	flips "$s09" 6
 fi
 

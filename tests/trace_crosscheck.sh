@@ -13,50 +13,12 @@
 . "$top_srcdir/tests/lib.sh"
 need_go
 gx_tmpdir
-
-nfiles=0
-nlines=0
-ndiff=0
-
-# check FILE: compare the two outputs; keep the first diff for the log.
-check() {
-	f=$1
-	TZ=UTC "$GOTREX" events "$f" >"$GX_TMP/gx.txt" 2>"$GX_TMP/gx.err"
-	rc=$?
-	if [ $rc -gt 1 ]; then
-		cat "$GX_TMP/gx.err" >&2
-		fail "gotrex events $f exited with status $rc"
-	fi
-	TZ=UTC go tool trace -d=parsed "$f" >"$GX_TMP/go.txt" 2>"$GX_TMP/go.err"
-	nfiles=$((nfiles + 1))
-	nlines=$((nlines + $(wc -l <"$GX_TMP/go.txt")))
-	if ! cmp -s "$GX_TMP/gx.txt" "$GX_TMP/go.txt"; then
-		ndiff=$((ndiff + 1))
-		echo "DIFF: $f" >&2
-		diff "$GX_TMP/go.txt" "$GX_TMP/gx.txt" | head -20 >&2
-		head -5 "$GX_TMP/gx.err" >&2
-	fi
-}
-
-# cuts FILE N: check FILE cut at N offsets spread over it.
-cuts() {
-	f=$1
-	n=$2
-	size=$(wc -c <"$f")
-	i=1
-	while [ $i -le "$n" ]; do
-		# Spread the cuts, and avoid round numbers.
-		at=$(( (size * i) / (n + 1) + i * 7 ))
-		head -c "$at" "$f" >"$GX_TMP/cut.out"
-		check "$GX_TMP/cut.out"
-		i=$((i + 1))
-	done
-}
+. "$top_srcdir/tests/crosscheck_lib.sh"
 
 # is_v2 FILE: the header says go 1.22 or newer (gotrex events reads only
 # the v2 format; Go 1.21 and older traces are another loader's).
 is_v2() {
-	minor=$(head -c 16 "$1" | LC_ALL=C sed -n 's/^go 1\.\([0-9]*\) trace.*/\1/p' | head -1)
+	minor=$(trace_minor "$1")
 	[ -n "$minor" ] && [ "$minor" -ge 22 ]
 }
 
@@ -90,10 +52,10 @@ for tc in local ${GX_TRACE_TOOLCHAINS:-}; do
 	record "$tc" "$GX_TMP/gens-$tc.out" GODEBUG=traceadvanceperiod=2000000
 	check "$GX_TMP/plain-$tc.out"
 	check "$GX_TMP/gens-$tc.out"
-	cuts "$GX_TMP/gens-$tc.out" 6
+	cuts "$GX_TMP/gens-$tc.out" 6 check
 done
 if [ -f "$top_srcdir/samples/09-healthy-busy/go1.22/trace.out" ]; then
-	cuts "$top_srcdir/samples/09-healthy-busy/go1.22/trace.out" 4
+	cuts "$top_srcdir/samples/09-healthy-busy/go1.22/trace.out" 4 check
 fi
 
 echo "trace_crosscheck: $nfiles traces, $nlines lines of go tool trace output, $ndiff differing" >&2
