@@ -492,6 +492,18 @@ build_resources(struct build *b)
 	free(cnt);
 }
 
+/* Is word j the type word of an interface argument: the first of a
+ * two-word group whose second word is a pointer ({itab, data}; a string
+ * is {data, small length})? Every goroutine passing a context.Context
+ * of one concrete type passes the same itab: it names no shared object. */
+static bool
+iface_type_word(const struct gx_arg *a, size_t n, size_t j)
+{
+	return a[j].depth == 1 && j + 1 < n && a[j + 1].top == a[j].top && a[j + 1].depth == 1 &&
+	       a[j + 1].value >= POINTER_MIN && (j == 0 || a[j - 1].top != a[j].top) &&
+	       (j + 2 >= n || a[j + 2].top != a[j].top);
+}
+
 /* 3: the argument index. */
 static void
 build_index(struct build *b)
@@ -530,7 +542,8 @@ build_index(struct build *b)
 			for (size_t j = 0; j < na; j++) {
 				bool dup = false;
 
-				if (args[j].inaccurate || args[j].value < POINTER_MIN)
+				if (args[j].inaccurate || args[j].value < POINTER_MIN ||
+				    iface_type_word(args, na, j))
 					continue;
 				for (size_t p = start; p < b->nposts; p++)
 					if (b->posts[p].v == args[j].value) {

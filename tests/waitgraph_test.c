@@ -399,6 +399,25 @@ test_sibling_other_site(void **state)
 	unload(&l);
 }
 
+/* http_hammer2: 20 leaked main.queryBackend(ctx, q, results) goroutines
+ * (G7 and 19 more) in a server under load. Each passes its context as
+ * {0x7a5520, ptr}: 0x7a5520 is the itab of the context's concrete type,
+ * which G71-G73 (the transport's dialConn) pass as well. A type word
+ * names no shared object: it is no evidence, and the leak stays stuck. */
+static void
+test_iface_type_word(void **state)
+{
+	struct loaded l = load("http-ctx-itab.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_null(edge(&l, 7, 71));
+	assert_int_equal(wgid(&l, 7)->status, GX_WG_STUCK);
+	assert_true(dl->found);
+	assert_int_equal(dl->nstuck, 20);
+	unload(&l);
+}
+
 /* A user's deadlock through the standard library (pipe_mutex/main.go):
  * G19 (main.produce) holds mu and is blocked in io.(*pipe).write; G18
  * (main.consume) waits for mu before it reads the pipe. Both only pass
@@ -609,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_sibling_other_site),
 		cmocka_unit_test(test_runtime_sema),
 		cmocka_unit_test(test_std_user_goroutine),
+		cmocka_unit_test(test_iface_type_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
