@@ -1547,6 +1547,10 @@ read_event(struct gx_trace_reader *r, struct gx_tev *ev, struct gx_t2_err *err)
 		if (rc > 0 && r->gen.end_off - r->gen.start_off > r->st.max_gen_bytes)
 			r->st.max_gen_bytes = r->gen.end_off - r->gen.start_off;
 		if (rc < 0) {
+			/* Nothing of a generation that failed to read is
+			 * emitted (reader.go drops it: r.gen = nil), not even
+			 * the CPU samples of its batches read before the break. */
+			r->cpu_i = r->gen.ncpu;
 			r->pending = true;
 			r->perr = *err;
 			r->perr_trunc = r->rd.eof && !r->rd.input_error;
