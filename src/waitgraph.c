@@ -1311,7 +1311,10 @@ strong_since(const struct build *b, size_t deps0, size_t xe0)
 
 /* Are all the waiters of r the standard library's own goroutines (every
  * frame of their stacks in it: an HTTP transport's or server's loops), not
- * a user's goroutine that called into it? */
+ * a user's goroutine that called into it, and blocked for under a minute
+ * (a dump prints no wait time below that)? One blocked for minutes is no
+ * passing moment: a transport's loop that waits that long for a body read
+ * is the leak of a response body never closed. */
 static bool
 std_waiters(struct build *b, uint32_t r)
 {
@@ -1323,6 +1326,9 @@ std_waiters(struct build *b, uint32_t r)
 		const struct gx_goroutine_rec *wg =
 			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
 		size_t depth = gx_store_stack_depth(b->s, wg->stack), seen = 0;
+
+		if (wg->wait_ns >= 60 * INT64_C(1000000000))
+			return false;
 
 		for (size_t j = 0; j < depth; j++) {
 			const struct gx_frame_rec *f = gx_store_stack_frame(b->s, wg->stack, j);

@@ -1,4 +1,4 @@
-/* waitgraph_test: the evidence rules on small hand-made dumps
+/* waitgraph_test: the evidence rules on small hand-made and real dumps
  * (tests/data/waitgraph/), the argument parser and the fingerprint's
  * name normalisation. */
 #include "config.h"
@@ -383,6 +383,23 @@ test_std_weak(void **state)
 	unload(&l);
 }
 
+/* The same dump with G10's and G11's headers saying "[select, 5
+ * minutes]", as Go prints a wait of a minute or more: that is no passing
+ * moment but a response body never closed, and they are judged as usual
+ * (stuck, each other's only weak candidate: a cycle). */
+static void
+test_std_weak_long_wait(void **state)
+{
+	struct loaded l = load("http-body-leak.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_int_equal(wgid(&l, 10)->status, GX_WG_STUCK);
+	assert_int_equal(wgid(&l, 11)->status, GX_WG_STUCK);
+	assert_int_equal(dl->nstuck, 22);
+	unload(&l);
+}
+
 /* Every leaked sender was started by main.handleSearch.func1 in G9, the
  * connection's goroutine. G9 also started G134, the connection's
  * background read (IO wait, passing pointers) in startBackgroundRead: a
@@ -625,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_new_child),
 		cmocka_unit_test(test_closure),
 		cmocka_unit_test(test_std_weak),
+		cmocka_unit_test(test_std_weak_long_wait),
 		cmocka_unit_test(test_sibling_other_site),
 		cmocka_unit_test(test_runtime_sema),
 		cmocka_unit_test(test_std_user_goroutine),
