@@ -1882,6 +1882,23 @@ dedup_deps(struct build *b)
 	b->ndeps = o;
 }
 
+/* Resource r is released: its waiters that were held stuck only for
+ * want of a releaser become releasable and go on the queue. */
+static void
+release_res(struct gx_waitgraph *w, uint32_t r, bool *released, uint32_t *queue, size_t *qt)
+{
+	released[r] = true;
+	for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
+		uint32_t g = w->waiters[w->res[r].first_waiter + i];
+		struct gx_wg_goroutine *x = &w->gw[g];
+
+		if (x->status == GX_WG_STUCK && x->proof == GX_PROOF_NONE) {
+			x->status = GX_WG_RELEASABLE;
+			queue[(*qt)++] = g;
+		}
+	}
+}
+
 /* 5: liveness to a fixed point. */
 static void
 propagate(struct build *b)
@@ -1943,18 +1960,8 @@ propagate(struct build *b)
 	}
 	/* Resources the runtime released before. */
 	for (size_t r = 0; r < w->nres; r++) {
-		if (!b->runtime_release[r])
-			continue;
-		released[r] = true;
-		for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
-			uint32_t g = w->waiters[w->res[r].first_waiter + i];
-			struct gx_wg_goroutine *x = &w->gw[g];
-
-			if (x->status == GX_WG_STUCK && x->proof == GX_PROOF_NONE) {
-				x->status = GX_WG_RELEASABLE;
-				queue[qt++] = g;
-			}
-		}
+		if (b->runtime_release[r])
+			release_res(w, (uint32_t)r, released, queue, &qt);
 	}
 
 	/* Release from the live to a fixed point; then the waits only hints
@@ -1978,55 +1985,25 @@ propagate(struct build *b)
 					if (w->gw[g].resource == r || released[r])
 						continue;
 					/* Released below, after this goroutine's keys. */
-					if (nrel < GX_ARRAY_SIZE(rel)) {
+					if (nrel < GX_ARRAY_SIZE(rel))
 						rel[nrel++] = r;
-					} else {
-						released[r] = true;
-						for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
-							uint32_t x = w->waiters[w->res[r].first_waiter + i];
-
-							if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-								w->gw[x].status = GX_WG_RELEASABLE;
-								queue[qt++] = x;
-							}
-						}
-					}
+					else
+						release_res(w, r, released, queue, &qt);
 				}
 			}
 			for (uint32_t e = xoff[g]; e < xoff[g + 1]; e++) {
 				uint32_t r = b->xe[e].r;
 
-				if (!released[r]) {
-					if (nrel < GX_ARRAY_SIZE(rel)) {
-						rel[nrel++] = r;
-					} else {
-						released[r] = true;
-						for (uint32_t i = 0; i < w->res[r].nwaiters; i++) {
-							uint32_t x = w->waiters[w->res[r].first_waiter + i];
-
-							if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-								w->gw[x].status = GX_WG_RELEASABLE;
-								queue[qt++] = x;
-							}
-						}
-					}
-				}
-			}
-			for (size_t i = 0; i < nrel; i++) {
-				uint32_t r = rel[i];
-
 				if (released[r])
 					continue;
-				released[r] = true;
-				for (uint32_t j = 0; j < w->res[r].nwaiters; j++) {
-					uint32_t x = w->waiters[w->res[r].first_waiter + j];
-
-					if (w->gw[x].status == GX_WG_STUCK && w->gw[x].proof == GX_PROOF_NONE) {
-						w->gw[x].status = GX_WG_RELEASABLE;
-						queue[qt++] = x;
-					}
-				}
+				if (nrel < GX_ARRAY_SIZE(rel))
+					rel[nrel++] = r;
+				else
+					release_res(w, r, released, queue, &qt);
 			}
+			for (size_t i = 0; i < nrel; i++)
+				if (!released[rel[i]])
+					release_res(w, rel[i], released, queue, &qt);
 		}
 
 		/* One pass marks them all: the stuck set only shrinks. */
