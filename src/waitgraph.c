@@ -64,6 +64,8 @@
 #define RW_UNKNOWN_MAX 1024
 /* Goroutines blocked on mutexes considered for the lock-order hint. */
 #define MUTEX_HINT_MAX 1024
+/* App postings of one key walked for a shared-pointer hint, at most. */
+#define SHARED_SCAN_MAX 4096
 /* Frames of a goroutine that is not blocked looked at for a mutex's
  * possible holder, at most. */
 #define LIVE_FRAMES_MAX 64
@@ -73,13 +75,14 @@ struct post {
 	uint32_t g;
 	uint16_t frame;
 	uint8_t user;     /* seen in a user frame */
-	uint8_t pad;
+	uint8_t app;      /* seen in a frame outside the Go distribution */
 };
 
 struct dep {          /* resource r depends on key k */
 	uint32_t k;
 	uint32_t r;
 	uint8_t evidence; /* GX_EVID_ARG/CONTAINER or GX_EVID_SHARED */
+	bool app_only;    /* only posters in their own code (post.app) count */
 };
 
 struct xedge {        /* explicit candidate: g may release r */
@@ -227,6 +230,8 @@ cmp_post(const void *a, const void *b)
 
 	if (x->v != y->v)
 		return x->v < y->v ? -1 : 1;
+	if (x->app != y->app)
+		return x->app ? -1 : 1; /* a key's app postings first: key_napp */
 	if (x->g != y->g)
 		return x->g < y->g ? -1 : 1;
 	return (int)x->frame - (int)y->frame;
@@ -295,6 +300,7 @@ struct build {
 	size_t nposts, capposts;
 	uint64_t *key_v;          /* distinct values */
 	uint32_t *key_first;      /* first posting of key k; key_first[nkeys] = nposts */
+	uint32_t *key_napp;       /* key k's app postings, first in its run */
 	size_t nkeys;
 	uint32_t *post_key;       /* key of posting i */
 	uint32_t *gkey_off;       /* per goroutine: its postings (by g) */
@@ -368,13 +374,19 @@ res_lookup(struct build *b, uint8_t kind, uint64_t addr, bool create)
 }
 
 static void
-add_dep(struct build *b, uint32_t k, uint32_t r, uint8_t ev)
+add_dep(struct build *b, uint32_t k, uint32_t r, uint8_t ev, bool app_only)
 {
 	gx_grow(&b->deps, &b->capdeps, b->ndeps + 1, sizeof *b->deps);
-	b->deps[b->ndeps].k = k;
-	b->deps[b->ndeps].r = r;
-	b->deps[b->ndeps].evidence = ev;
+	b->deps[b->ndeps] = (struct dep){ .k = k, .r = r, .evidence = ev, .app_only = app_only };
 	b->ndeps++;
+}
+
+/* End of the postings of dep d's key that count for it: all of them, or
+ * the app ones, which come first. */
+static uint32_t
+dep_end(const struct build *b, const struct dep *d)
+{
+	return d->app_only ? b->key_first[d->k] + b->key_napp[d->k] : b->key_first[d->k + 1];
 }
 
 /* The other side of an RWMutex (its writer for readers, its readers for
@@ -527,7 +539,7 @@ build_index(struct build *b)
 			const struct gx_frame_rec *f = gx_store_stack_frame(as, ast, i);
 			size_t fn_n, an, na;
 			const char *fn, *a;
-			bool user;
+			bool user, app;
 
 			if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_INLINED)))
 				continue;
@@ -538,6 +550,7 @@ build_index(struct build *b)
 			if (an == 0)
 				continue;
 			user = gx_wg_user_frame(as, f);
+			app = user && !gx_func_is_std(fn, fn_n);
 			na = gx_args_parse(a, an, args, WG_ARGS_MAX);
 			for (size_t j = 0; j < na; j++) {
 				bool dup = false;
@@ -550,13 +563,16 @@ build_index(struct build *b)
 						dup = true;
 						if (user)
 							b->posts[p].user = 1;
+						if (app)
+							b->posts[p].app = 1;
 						break;
 					}
 				if (dup)
 					continue;
 				gx_grow(&b->posts, &b->capposts, b->nposts + 1, sizeof *b->posts);
 				b->posts[b->nposts++] = (struct post){ .v = args[j].value, .g = (uint32_t)g,
-				                                       .frame = (uint16_t)i, .user = user };
+				                                       .frame = (uint16_t)i, .user = user,
+				                                       .app = app };
 			}
 		}
 	}
@@ -564,6 +580,7 @@ build_index(struct build *b)
 		qsort(b->posts, b->nposts, sizeof *b->posts, cmp_post);
 	b->key_v = xmalloc((b->nposts + 1) * sizeof *b->key_v);
 	b->key_first = xmalloc((b->nposts + 1) * sizeof *b->key_first);
+	b->key_napp = xcalloc(b->nposts + 1, sizeof *b->key_napp);
 	b->post_key = xmalloc((b->nposts + 1) * sizeof *b->post_key);
 	for (size_t i = 0; i < b->nposts; i++) {
 		if (i == 0 || b->posts[i].v != b->posts[i - 1].v) {
@@ -572,6 +589,8 @@ build_index(struct build *b)
 			b->nkeys++;
 		}
 		b->post_key[i] = (uint32_t)(b->nkeys - 1);
+		if (b->posts[i].app)
+			b->key_napp[b->nkeys - 1]++;
 	}
 	b->key_first[b->nkeys] = (uint32_t)b->nposts;
 
@@ -777,6 +796,24 @@ key_candidates(struct build *b, uint32_t k, uint32_t r)
 	}
 	for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++)
 		if (candidate(w, b->posts[p].g, r))
+			c++;
+	return c;
+}
+
+/* key_candidates counting only the postings made in the posters' own
+ * code (post.app). A key all of whose postings are such is counted as
+ * key_candidates does; otherwise its app postings (first in its run) are
+ * walked, at most SHARED_SCAN_MAX of them (a lower bound is enough: the
+ * count says whether there is a candidate, and how many are shown). */
+static uint32_t
+key_candidates_app(struct build *b, uint32_t k, uint32_t r)
+{
+	uint32_t first = b->key_first[k], napp = b->key_napp[k], c = 0;
+
+	if (napp == b->key_first[k + 1] - first)
+		return key_candidates(b, k, r);
+	for (uint32_t p = first; p < first + napp && p - first < SHARED_SCAN_MAX; p++)
+		if (candidate(b->w, b->posts[p].g, r))
 			c++;
 	return c;
 }
@@ -1513,7 +1550,7 @@ build_candidates(struct build *b)
 				if (c == 0)
 					continue;
 				add_dep(b, (uint32_t)k, (uint32_t)r,
-				        b->key_v[k] == R->addr ? GX_EVID_ARG : GX_EVID_CONTAINER);
+				        b->key_v[k] == R->addr ? GX_EVID_ARG : GX_EVID_CONTAINER, false);
 				found += c;
 			}
 		}
@@ -1720,10 +1757,16 @@ build_candidates(struct build *b)
 					 * once per resource (else a crowd of waiters costs
 					 * waiters x posters). */
 					key_seen[k] = (uint32_t)r + 1;
-					c = key_candidates(b, k, (uint32_t)r);
+					/* A pointer the waiter passes in its own code
+					 * counts only where others pass it in theirs:
+					 * a dead argument's address may have been
+					 * reused by the library's objects (a request,
+					 * a connection) that everyone passes. */
+					c = po->app ? key_candidates_app(b, k, (uint32_t)r)
+					            : key_candidates(b, k, (uint32_t)r);
 					if (c == 0)
 						continue;
-					add_dep(b, k, (uint32_t)r, GX_EVID_SHARED);
+					add_dep(b, k, (uint32_t)r, GX_EVID_SHARED, po->app);
 					found += c;
 				}
 			}
@@ -1907,7 +1950,7 @@ propagate(struct build *b)
 	const struct gx_store *s = b->s;
 	size_t n = b->n, qh = 0, qt = 0;
 	uint32_t *queue = xmalloc((n + 1) * sizeof *queue);
-	bool *key_live = xcalloc(b->nkeys + 1, 1);
+	uint8_t *key_live = xcalloc(b->nkeys + 1, 1);
 	bool *released = xcalloc(w->nres + 1, 1);
 	uint32_t *kdep_off = xcalloc(b->nkeys + 1, sizeof *kdep_off);
 	uint32_t *xoff = xcalloc(n + 1, sizeof *xoff);
@@ -1974,14 +2017,20 @@ propagate(struct build *b)
 			size_t nrel = 0;
 
 			for (uint32_t p = b->gkey_off[g]; p < b->gkey_off[g + 1]; p++) {
-				uint32_t k = b->post_key[b->gkey[p]];
+				uint32_t pi = b->gkey[p], k = b->post_key[pi];
+				/* A key is live for its deps once a live goroutine
+				 * posts it (bit 1), for its app_only deps once one
+				 * posts it in its own code (bit 2). */
+				uint8_t want = b->posts[pi].app ? 3 : 1, had = key_live[k];
 
-				if (key_live[k])
+				if ((had & want) == want)
 					continue;
-				key_live[k] = true;
+				key_live[k] = (uint8_t)(had | want);
 				for (uint32_t d = kdep_off[k]; d < kdep_off[k + 1]; d++) {
 					uint32_t r = b->deps[d].r;
 
+					if (b->deps[d].app_only ? !(want & 2) || (had & 2) : (had & 1))
+						continue;
 					if (w->gw[g].resource == r || released[r])
 						continue;
 					/* Released below, after this goroutine's keys. */
@@ -2051,7 +2100,7 @@ build_edges(struct build *b)
 	for (size_t d = 0; d < b->ndeps; d++) {
 		uint32_t k = b->deps[d].k, r = b->deps[d].r;
 
-		for (uint32_t p = b->key_first[k]; p < b->key_first[k + 1]; p++) {
+		for (uint32_t p = b->key_first[k]; p < dep_end(b, &b->deps[d]); p++) {
 			const struct post *po = &b->posts[p];
 
 			if (!candidate(w, po->g, r))
@@ -2188,7 +2237,7 @@ find_cycles(struct build *b)
 			for (uint32_t d = rdep_off[r]; d < rdep_off[r + 1] && ntmp < SUCC_MAX; d++) {
 				const struct dep *dp = &b->deps[rdep[d]];
 
-				for (uint32_t p = b->key_first[dp->k]; p < b->key_first[dp->k + 1]; p++) {
+				for (uint32_t p = b->key_first[dp->k]; p < dep_end(b, dp); p++) {
 					uint32_t h = b->posts[p].g;
 
 					if (pos[h] == GX_NONE32 || !candidate(w, h, r))
@@ -2450,6 +2499,7 @@ gx_waitgraph_build_joined(const struct gx_store *s, const struct gx_store *dump)
 	free(b.posts);
 	free(b.key_v);
 	free(b.key_first);
+	free(b.key_napp);
 	free(b.post_key);
 	free(b.gkey_off);
 	free(b.gkey);
