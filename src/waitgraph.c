@@ -27,8 +27,8 @@
  *         function takes no arguments (a possible timer channel: the
  *         waiter is then undetermined);
  *       - in a dump, a wait of the standard library's own goroutines
- *         (no user frame) that only weak evidence explains is
- *         undetermined if nothing releases it;
+ *         (no user frame, under a minute) that at most weak evidence
+ *         explains is undetermined if nothing releases it;
  *  5. liveness: from every live goroutine, release the resources it is a
  *     candidate for and wake their waiters, to a fixed point; whoever is
  *     still blocked is stuck (the greatest fixed point, so cycles stay
@@ -314,7 +314,7 @@ struct build {
 	uint32_t *cand;           /* candidates found per resource (before the cap) */
 	bool *runtime_release;    /* resource released by the runtime (trace history) */
 	bool *undetermined_res;   /* possible timer channel without other evidence */
-	bool *weak_std_res;       /* dump: a wait in the standard library only hints explain */
+	bool *weak_std_res;       /* dump: a wait of the library's own goroutines, at most hinted */
 
 	/* Per stack id: its innermost user frame + 2, 1 when it has none,
 	 * 0 when not yet looked at. A trace has millions of spans and
@@ -1841,13 +1841,14 @@ build_candidates(struct build *b)
 			}
 		}
 		/* A dump: a wait of the standard library's own goroutines
-		 * that only hints (weak evidence) say who may release. Its
+		 * that at most hints (weak evidence) say who may release. Its
 		 * other end is often a live goroutine holding the object
 		 * through pointers a dump does not show (an HTTP transport's
-		 * loop waits for whoever reads the response body): not judged
-		 * unless something releases it. A user's goroutine blocked
-		 * inside the library (an io.Pipe write) is judged as usual. */
-		if (!trace && found > 0 && !strong_since(b, deps0, xe0) && std_waiters(b, (uint32_t)r))
+		 * loop waits for whoever reads the response body, or for its
+		 * read loop that is just exiting): not judged unless something
+		 * releases it. A user's goroutine blocked inside the library
+		 * (an io.Pipe write) is judged as usual. */
+		if (!trace && !strong_since(b, deps0, xe0) && std_waiters(b, (uint32_t)r))
 			b->weak_std_res[r] = true;
 		b->cand[r] = found;
 		R->releasers = found;

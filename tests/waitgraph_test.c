@@ -383,6 +383,24 @@ test_std_weak(void **state)
 	unload(&l);
 }
 
+/* http_hammer2: G10809 is a transport's writeLoop in its select, and no
+ * goroutine passes its persistConn: its readLoop, which closes the
+ * connection's closech on the way out, is not in the dump. Nothing names
+ * a releaser, but a library goroutine waiting under a minute is not
+ * judged on that alone. */
+static void
+test_std_no_evidence(void **state)
+{
+	struct loaded l = load("http-lone-writeloop.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_int_equal(wgid(&l, 10809)->kind, GX_WAIT_SELECT);
+	assert_int_equal(wgid(&l, 10809)->status, GX_WG_UNDETERMINED);
+	assert_int_equal(dl->nstuck, 20);
+	unload(&l);
+}
+
 /* The same dump with G10's and G11's headers saying "[select, 5
  * minutes]", as Go prints a wait of a minute or more: that is no passing
  * moment but a response body never closed, and they are judged as usual
@@ -661,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_closure),
 		cmocka_unit_test(test_std_weak),
 		cmocka_unit_test(test_std_weak_long_wait),
+		cmocka_unit_test(test_std_no_evidence),
 		cmocka_unit_test(test_sibling_other_site),
 		cmocka_unit_test(test_runtime_sema),
 		cmocka_unit_test(test_std_user_goroutine),
