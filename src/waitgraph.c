@@ -1394,7 +1394,7 @@ std_waiters(struct build *b, uint32_t r)
 static uint64_t
 parent_key(const char *fn, size_t n)
 {
-	return gx_hash64(fn, n, 0x636c6f73u) | 1; /* never 0 */
+	return gx_hash64(fn, n, 0x636c6f73u);
 }
 
 /* Every user function on the stacks of the goroutines that are not
