@@ -78,18 +78,17 @@ for name in http_hammer http_hammer2 abba_busy; do
 	n=$(ls "$dir/d" | wc -l)
 	printf '%-14s %6s' "$name" "$n"
 	first=1
+	: >"$dir/wrong.first"
 	for b in $bins; do
 		wrong=0
-		: >"$dir/wrong"
 		for f in "$dir"/d/*.txt; do
 			"$b" report --no-cache --json "$f" >"$dir/out.json" 2>/dev/null
 			stuck_of "$dir/out.json" >"$dir/got"
 			cmp -s "$dir/got" "$dir/want" && continue
 			wrong=$((wrong + 1))
-			[ $first -eq 1 ] && echo "$(tr '\n' ';' <"$dir/got")" >>"$dir/wrong"
+			[ $first -eq 1 ] && { tr '\n' ';' <"$dir/got"; echo; } >>"$dir/wrong.first"
 		done
 		printf ' %9s' "$wrong"
-		[ $first -eq 1 ] && cp "$dir/wrong" "$dir/wrong.first"
 		first=0
 	done
 	echo
