@@ -442,13 +442,9 @@ find_addr(const struct gx_store *s, gx_stack st, enum gx_wait_kind k, struct gx_
 	}
 }
 
-/* Are frames [0, limit) all the runtime's own (created-by and elided
- * lines left out)? With sema_users, internal/poll and internal/sync, whose
- * semaphores are locks of the user's objects, are not. *seen counts the
- * frames looked at. */
-static bool
-runtime_frames(const struct gx_store *s, gx_stack st, size_t limit, bool sema_users,
-               size_t *seen)
+bool
+gx_wg_frames_all(const struct gx_store *s, gx_stack st, size_t limit,
+                 bool (*is)(const char *func, size_t n), size_t *seen)
 {
 	size_t depth = gx_store_stack_depth(s, st);
 
@@ -461,12 +457,20 @@ runtime_frames(const struct gx_store *s, gx_stack st, size_t limit, bool sema_us
 		if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
 			continue;
 		fn = gx_store_str(s, f->func, &n);
-		if (!gx_func_is_runtime(fn, n) ||
-		    (sema_users && (starts(fn, n, "internal/poll.") || starts(fn, n, "internal/sync."))))
+		if (!is(fn, n))
 			return false;
 		(*seen)++;
 	}
 	return true;
+}
+
+/* The runtime's own code, but not internal/poll or internal/sync, whose
+ * semaphores are locks of the user's objects. */
+static bool
+runtime_not_sema_user(const char *fn, size_t n)
+{
+	return gx_func_is_runtime(fn, n) && !starts(fn, n, "internal/poll.") &&
+	       !starts(fn, n, "internal/sync.");
 }
 
 /* A "semacquire" wait with no frame of a semaphore user (sync,
@@ -480,7 +484,7 @@ runtime_sema(const struct gx_store *s, gx_stack st, uint32_t site)
 {
 	size_t seen;
 
-	return runtime_frames(s, st, site, true, &seen);
+	return gx_wg_frames_all(s, st, site, runtime_not_sema_user, &seen);
 }
 
 /* A stack made only of runtime frames: a goroutine the runtime started
@@ -491,7 +495,7 @@ runtime_only(const struct gx_store *s, gx_stack st)
 {
 	size_t seen;
 
-	return runtime_frames(s, st, SIZE_MAX, false, &seen) && seen > 0;
+	return gx_wg_frames_all(s, st, SIZE_MAX, gx_func_is_runtime, &seen) && seen > 0;
 }
 
 void

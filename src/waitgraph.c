@@ -1362,24 +1362,10 @@ std_waiters(struct build *b, uint32_t r)
 	for (uint32_t i = 0; i < R->nwaiters; i++) {
 		const struct gx_goroutine_rec *wg =
 			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
-		size_t depth = gx_store_stack_depth(b->s, wg->stack), seen = 0;
+		size_t seen;
 
-		if (wg->wait_ns >= 60 * INT64_C(1000000000))
-			return false;
-
-		for (size_t j = 0; j < depth; j++) {
-			const struct gx_frame_rec *f = gx_store_stack_frame(b->s, wg->stack, j);
-			size_t n;
-			const char *fn;
-
-			if (f == NULL || (f->flags & (GX_FRAME_CREATED_BY | GX_FRAME_ELIDED)))
-				continue;
-			fn = gx_store_str(b->s, f->func, &n);
-			if (!gx_func_is_std(fn, n))
-				return false;
-			seen++;
-		}
-		if (seen == 0)
+		if (wg->wait_ns >= 60 * INT64_C(1000000000) ||
+		    !gx_wg_frames_all(b->s, wg->stack, SIZE_MAX, gx_func_is_std, &seen) || seen == 0)
 			return false;
 	}
 	return true;

@@ -34,6 +34,11 @@ bool gx_wg_wrapper_frame(const struct gx_store *s, const struct gx_frame_rec *f)
 bool gx_wg_go_wrapper(const struct gx_store *s, const struct gx_goroutine_rec *g,
                       const struct gx_frame_rec *f);
 
+/* Is is() true of the functions of frames [0, limit) of stack st
+ * (created-by and elided lines left out)? *seen counts those frames. */
+bool gx_wg_frames_all(const struct gx_store *s, gx_stack st, size_t limit,
+                      bool (*is)(const char *func, size_t n), size_t *seen);
+
 /* The fingerprint of the stuck goroutines idx[0..n). */
 void gx_wg_fingerprint(const struct gx_store *s, const struct gx_wg_goroutine *gw,
                        const uint32_t *idx, size_t n, char out[GX_FINGERPRINT_LEN + 1]);
