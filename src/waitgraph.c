@@ -1372,9 +1372,6 @@ std_waiters(struct build *b, uint32_t r)
 }
 
 /* 4: candidates of every resource. */
-/* A function some goroutine that is not blocked is inside of, as a
- * struct hist: site is the function's string or the hash of the function
- * it is a closure of, unblocker the goroutine (see live_funcs). */
 
 /* Key of a closure's enclosing function by name. */
 static uint64_t
@@ -1388,7 +1385,8 @@ parent_key(const char *fn, size_t n)
  * when it is inside the function that waits to lock it (a lock held
  * briefly, its holder runnable on a starved machine). Closures (keyed by
  * the function they are defined in): a closure shares the channels and
- * locks its function made, so it may be the other end of a wait there. */
+ * locks its function made, so it may be the other end of a wait there.
+ * Each is a struct hist: site the key, unblocker the goroutine. */
 static struct hist *
 live_funcs(struct build *b, bool closures, size_t *n)
 {
