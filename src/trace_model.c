@@ -28,6 +28,7 @@ struct mg {
 	gx_stack create_stack;
 	gx_str start_func;
 	bool system;          /* started in a runtime function */
+	bool from_start;      /* in this state since before tracing began */
 };
 
 /* Ids below DENSE_IDS (goroutine ids and a generation's stack ids are
@@ -296,6 +297,7 @@ on_goroutine(struct model *m, const struct gx_tev *ev, int64_t ns, const struct 
 		/* Alive before tracing began: in this state since the start. */
 		g->state = to;
 		g->since = m->start_ns;
+		g->from_start = true;
 		g->reason = 0;
 		g->stack = tstk;
 		if (tstk != 0)
@@ -336,6 +338,7 @@ on_goroutine(struct model *m, const struct gx_tev *ev, int64_t ns, const struct 
 	}
 	g->state = to;
 	g->since = ns;
+	g->from_start = false;
 	g->reason = to == GX_G_DEAD ? 0 : reason(m, ev, t);
 	g->stack = tstk;
 	if (tstk != 0)
@@ -452,6 +455,8 @@ finish(struct model *m)
 			r->reason = g->reason;
 			r->wait_since_ns = g->since;
 			r->wait_ns = m->end_ns - g->since;
+			if (g->from_start)
+				r->flags |= GX_G_WAIT_BEFORE_START;
 			break;
 		case GX_G_RUNNING: r->reason = m->s_running; break;
 		case GX_G_RUNNABLE: r->reason = m->s_runnable; break;

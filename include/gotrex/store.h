@@ -67,6 +67,8 @@ struct gx_stack_rec {
 #define GX_G_SYNCTEST  0x10u /* in a synctest bubble */
 #define GX_G_SYNTH_ID  0x20u /* id made up by the loader (profiles carry no
                                 goroutine ids): GX_SYNTH_ID_BASE + n */
+#define GX_G_WAIT_BEFORE_START 0x40u /* trace: its final wait began before
+                                tracing did (wait_ns is a lower bound) */
 
 /* Loaders of inputs without goroutine ids (pprof profiles: one record per
  * stack) number their records GX_SYNTH_ID_BASE + 1, + 2, ... in input
