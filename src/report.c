@@ -138,18 +138,24 @@ put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine
 		}
 		return;
 	}
-	if (g->wait_ns > 0)
+	if (g->wait_ns > 0) {
 		gx_text_duration(out, g->wait_ns, ascii);
-	else
+		if (g->flags & GX_G_WAIT_BEFORE_START)
+			gx_buf_putc(out, '+'); /* and before the trace began */
+	} else {
 		gx_buf_puts(out, "?");
+	}
 }
 
-static const char *
-undetermined_why(const struct gx_wg_goroutine *x)
+/* Every stuck goroutine was blocked already when the trace began: the
+ * deadlock is older than the trace, which shows nothing before it. */
+static bool
+stuck_before_trace(const struct gx_waitgraph *w, const struct gx_deadlock *dl)
 {
-	if (x->opaque)
-		return "the input gives neither its stack nor its wait reason";
-	return "the receiving function takes no arguments, so the channel may be a timer's";
+	for (size_t i = 0; i < dl->nstuck; i++)
+		if (!(grec(w, dl->stuck[i])->flags & GX_G_WAIT_BEFORE_START))
+			return false;
+	return dl->nstuck > 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -376,6 +382,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	bool ascii = o->ascii;
 	int64_t window = o->window_ns > 0 ? o->window_ns : DEFAULT_WINDOW_NS;
 	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
+	bool before = trace && stuck_before_trace(w, dl);
 	struct wev *wv = NULL;
 	size_t nwv = 0;
 
@@ -406,7 +413,15 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 		esc_str(out, s, meta->headline, ascii);
 		gx_buf_puts(out, "\n");
 	}
-	if (dl->deadlock_ns != GX_TIME_NONE) {
+	if (dl->deadlock_ns != GX_TIME_NONE && before) {
+		gx_buf_puts(out, "deadlocked: before the trace began (every stuck goroutine was "
+		                 "blocked already when it started");
+		if (meta != NULL && meta->end_ns > meta->start_ns) {
+			gx_buf_puts(out, "; it covers ");
+			gx_text_duration(out, meta->end_ns - meta->start_ns, ascii);
+		}
+		gx_buf_puts(out, ")\n");
+	} else if (dl->deadlock_ns != GX_TIME_NONE) {
 		gx_buf_puts(out, "deadlocked at: ");
 		gx_text_timestamp(out, rel_ns(s, dl->deadlock_ns));
 		gx_buf_puts(out, " into the trace (when the last stuck goroutine blocked");
@@ -489,7 +504,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			}
 			if (ne > TEXT_RELEASERS_MAX)
 				gx_buf_printf(out, "      ... and %zu more\n", ne - TEXT_RELEASERS_MAX);
-			if (trace && dl->deadlock_ns != GX_TIME_NONE)
+			if (trace && dl->deadlock_ns != GX_TIME_NONE && !before)
 				text_window(out, w, g, dl->deadlock_ns, window, wv, nwv, ascii);
 		}
 	}
@@ -503,13 +518,18 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			gx_buf_puts(out, "  ");
 			put_gid(out, gr);
 			gx_buf_putc(out, ' ');
-			if (gr->reason != 0)
-				esc_str(out, s, gr->reason, ascii);
-			else
-				gx_buf_puts(out, "waiting");
-			gx_buf_puts(out, " in ");
-			gx_wg_describe_site(w, g, out, ascii);
-			gx_buf_printf(out, ": %s\n", undetermined_why(x));
+			if (x->opaque) {
+				/* nothing to name: neither a reason nor a frame */
+				gx_buf_puts(out, "blocked");
+			} else {
+				if (gr->reason != 0)
+					esc_str(out, s, gr->reason, ascii);
+				else
+					gx_buf_puts(out, gx_wait_kind_name((enum gx_wait_kind)x->kind));
+				gx_buf_puts(out, " in ");
+				gx_wg_describe_site(w, g, out, ascii);
+			}
+			gx_buf_printf(out, ": %s\n", gx_wg_undetermined_why((enum gx_wg_undetermined)x->undetermined));
 		}
 	}
 	free(wv);
@@ -701,6 +721,12 @@ json_one(struct gx_buf *out, const struct gx_report_input *in, const char *inden
 		}
 		gx_buf_printf(out, ", \"wait_ns\": %" PRId64 ", \"wait_approx\": %s", gr->wait_ns,
 		              (gr->flags & GX_G_WAIT_APPROX) ? "true" : "false");
+		gx_buf_printf(out, ", \"wait_before_start\": %s",
+		              (gr->flags & GX_G_WAIT_BEFORE_START) ? "true" : "false");
+		if (x->status == GX_WG_UNDETERMINED) {
+			gx_buf_puts(out, ", \"undetermined_why\": ");
+			json_cstr(out, gx_wg_undetermined_why((enum gx_wg_undetermined)x->undetermined));
+		}
 		if (x->status == GX_WG_STUCK) {
 			gx_buf_puts(out, ", \"proof\": ");
 			json_cstr(out, gx_wg_proof_name((enum gx_wg_proof)x->proof));

@@ -513,6 +513,7 @@ gx_wg_classify(const struct gx_store *s, const struct gx_goroutine_rec *g,
 	out->wait_frame = GX_NONE32;
 	out->possible_timer = false;
 	out->opaque = false;
+	out->undetermined = GX_UND_NONE;
 
 	depth = gx_store_stack_depth(s, g->stack);
 	for (size_t i = 0; i < depth; i++) {

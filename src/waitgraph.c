@@ -165,6 +165,29 @@ gx_wg_status_name(enum gx_wg_status s)
 }
 
 const char *
+gx_wg_undetermined_why(enum gx_wg_undetermined u)
+{
+	switch (u) {
+	case GX_UND_NONE: break;
+	case GX_UND_OPAQUE: return "the input gives neither its stack nor its wait reason";
+	case GX_UND_TIMER:
+		return "the receiving function takes no arguments, so the channel may be a timer's";
+	case GX_UND_STD:
+		return "only the standard library's own frames, and at most hints name who may "
+		       "release it: its other end may hold the object through pointers the input "
+		       "does not show";
+	case GX_UND_STD_CALL:
+		return "blocked inside the standard library, and a trace records no pointers to "
+		       "link it to the goroutine at the other end (a slow response looks the same "
+		       "as a leak)";
+	case GX_UND_BEFORE_TRACE:
+		return "blocked since before the trace began, and nothing in the trace shows "
+		       "who could release it";
+	}
+	return "?";
+}
+
+const char *
 gx_wg_proof_name(enum gx_wg_proof p)
 {
 	switch (p) {
@@ -313,8 +336,8 @@ struct build {
 
 	uint32_t *cand;           /* candidates found per resource (before the cap) */
 	bool *runtime_release;    /* resource released by the runtime (trace history) */
-	bool *undetermined_res;   /* possible timer channel without other evidence */
-	bool *weak_std_res;       /* dump: a wait of the library's own goroutines, at most hinted */
+	uint8_t *undetermined_res;/* enum gx_wg_undetermined: not judged, and why */
+	uint8_t *weak_std_res;    /* a wait in the library, at most hinted: GX_UND_STD(_CALL) */
 
 	/* Per stack id: its innermost user frame + 2, 1 when it has none,
 	 * 0 when not yet looked at. A trace has millions of spans and
@@ -1371,6 +1394,61 @@ std_waiters(struct build *b, uint32_t r)
 	return true;
 }
 
+/* A trace: did every waiter of r block before tracing began? The trace
+ * saw nothing of how they got there (a window of a running service, as
+ * /debug/pprof/trace takes), and a site it never saw released says
+ * nothing about whether anything will: an idle worker pool and a leak
+ * look the same. */
+static bool
+waits_before_trace(struct build *b, uint32_t r)
+{
+	const struct gx_wg_resource *R = &b->w->res[r];
+
+	if (R->nwaiters == 0)
+		return false;
+	for (uint32_t i = 0; i < R->nwaiters; i++) {
+		const struct gx_goroutine_rec *wg =
+			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
+
+		if (!(wg->flags & GX_G_WAIT_BEFORE_START))
+			return false;
+	}
+	return true;
+}
+
+/* A trace: is every waiter of r blocked inside the standard library (its
+ * innermost frame above sync and the runtime is the library's: a
+ * net/http round trip, a transport's loop), for under a minute? The other
+ * end is a goroutine a trace cannot link it to (it records no pointers):
+ * a slow backend's response looks like a leak. A wait in the user's own
+ * code (a channel, a sync.Mutex) is judged as usual. */
+static bool
+std_site_waiters(struct build *b, uint32_t r)
+{
+	const struct gx_wg_resource *R = &b->w->res[r];
+
+	if (R->nwaiters == 0)
+		return false;
+	for (uint32_t i = 0; i < R->nwaiters; i++) {
+		uint32_t g = b->w->waiters[R->first_waiter + i];
+		const struct gx_goroutine_rec *wg = gx_store_goroutine(b->s, g);
+		const struct gx_wg_goroutine *x = &b->w->gw[g];
+		const struct gx_frame_rec *f;
+		const char *fn;
+		size_t n;
+
+		if (wg->wait_ns >= 60 * INT64_C(1000000000) || x->site_frame == GX_NONE32)
+			return false;
+		f = gx_store_stack_frame(b->s, wg->stack, x->site_frame);
+		if (f == NULL)
+			return false;
+		fn = gx_store_str(b->s, f->func, &n);
+		if (!gx_func_is_std(fn, n))
+			return false;
+	}
+	return true;
+}
+
 /* 4: candidates of every resource. */
 
 /* Key of a closure's enclosing function by name. */
@@ -1774,7 +1852,7 @@ build_candidates(struct build *b)
 					all_timer = false;
 			if (R->nwaiters > 0 && all_timer &&
 			    (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT)) {
-				b->undetermined_res[r] = true;
+				b->undetermined_res[r] = GX_UND_TIMER;
 			} else if (R->kind == GX_RES_CHAN || R->kind == GX_RES_SELECT) {
 				for (uint32_t i = 0; i < R->nwaiters; i++) {
 					const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
@@ -1824,16 +1902,21 @@ build_candidates(struct build *b)
 				}
 			}
 		}
-		/* A dump: a wait of the standard library's own goroutines
-		 * that at most hints (weak evidence) say who may release. Its
-		 * other end is often a live goroutine holding the object
-		 * through pointers a dump does not show (an HTTP transport's
-		 * loop waits for whoever reads the response body, or for its
-		 * read loop that is just exiting): not judged unless something
-		 * releases it. A user's goroutine blocked inside the library
-		 * (an io.Pipe write) is judged as usual. */
-		if (!trace && !strong_since(b, deps0, xe0) && std_waiters(b, (uint32_t)r))
-			b->weak_std_res[r] = true;
+		/* A wait of the standard library's own goroutines that at
+		 * most hints (weak evidence) say who may release. Its other
+		 * end is often a live goroutine holding the object through
+		 * pointers the input does not show (an HTTP transport's loop
+		 * waits for whoever reads the response body, or for its read
+		 * loop that is just exiting); a trace has no pointers at all:
+		 * not judged unless something releases it. A user's goroutine
+		 * blocked inside the library (an io.Pipe write) is judged as
+		 * usual. */
+		if (!strong_since(b, deps0, xe0)) {
+			if (std_waiters(b, (uint32_t)r))
+				b->weak_std_res[r] = GX_UND_STD;
+			else if (trace && std_site_waiters(b, (uint32_t)r))
+				b->weak_std_res[r] = GX_UND_STD_CALL;
+		}
 		b->cand[r] = found;
 		R->releasers = found;
 	}
@@ -1878,8 +1961,12 @@ build_candidates(struct build *b)
 				b->cand[r]++;
 			}
 		}
-		for (size_t r = 0; r < w->nres; r++)
+		for (size_t r = 0; r < w->nres; r++) {
 			w->res[r].releasers = b->cand[r];
+			if (b->cand[r] == 0 && !b->runtime_release[r] && b->undetermined_res[r] == 0 &&
+			    waits_before_trace(b, (uint32_t)r))
+				b->undetermined_res[r] = GX_UND_BEFORE_TRACE;
+		}
 	}
 	free(bc.idx);
 	free(lf);
@@ -1980,6 +2067,7 @@ propagate(struct build *b)
 		} else if (x->opaque ||
 		           (x->resource != GX_NONE32 && b->undetermined_res[x->resource])) {
 			x->status = GX_WG_UNDETERMINED;
+			x->undetermined = x->opaque ? GX_UND_OPAQUE : b->undetermined_res[x->resource];
 			queue[qt++] = (uint32_t)g; /* may well be live: do not condemn others */
 		} else {
 			x->status = GX_WG_STUCK; /* until someone live releases it */
@@ -2049,6 +2137,7 @@ propagate(struct build *b)
 			if (x->status == GX_WG_STUCK && x->proof == GX_PROOF_NONE &&
 			    x->resource != GX_NONE32 && b->weak_std_res[x->resource]) {
 				x->status = GX_WG_UNDETERMINED;
+				x->undetermined = b->weak_std_res[x->resource];
 				queue[qt++] = (uint32_t)g;
 			}
 		}

@@ -655,6 +655,106 @@ test_report_formats(void **state)
 	unload(&l);
 }
 
+/* window-*: a service's own /debug/pprof/trace, 1 s taken while it runs
+ * (svc_window/main.go). Its idle workers, HTTP client loops and (with
+ * -bug) leaked senders were blocked before the trace began, and the trace
+ * never saw their sites released: nothing in it tells an idle pool from a
+ * leak. Before, every one of them was "stuck": a healthy service's trace
+ * reported a deadlock of 12. */
+static void
+assert_undetermined(const struct loaded *l, uint64_t id, enum gx_wg_undetermined why)
+{
+	assert_int_equal(wgid(l, id)->status, GX_WG_UNDETERMINED);
+	assert_int_equal(wgid(l, id)->undetermined, why);
+}
+
+static const struct gx_goroutine_rec *
+grid(const struct loaded *l, uint64_t id)
+{
+	return gx_store_goroutine(l->s, gx_store_find_goroutine(l->s, id));
+}
+
+static void
+test_window_idle(void **state)
+{
+	struct loaded l = load("window-idle.trace");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_false(dl->found);
+	assert_int_equal(dl->nstuck, 0);
+	assert_int_equal(dl->nundetermined, 11);
+	for (uint64_t id = 8; id <= 15; id++) {   /* main.worker: chan receive */
+		assert_true(grid(&l, id)->flags & GX_G_WAIT_BEFORE_START);
+		assert_undetermined(&l, id, GX_UND_BEFORE_TRACE);
+	}
+	assert_undetermined(&l, 22, GX_UND_BEFORE_TRACE); /* writeLoop */
+	/* readLoop of the connection that fetched the trace: it blocked
+	 * 417 us before the end, in the library's own goroutine. */
+	assert_false(grid(&l, 25)->flags & GX_G_WAIT_BEFORE_START);
+	assert_undetermined(&l, 25, GX_UND_STD);
+	unload(&l);
+}
+
+static void
+test_window_bug(void **state)
+{
+	struct loaded l = load("window-bug.trace");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	/* The ABBA pair: each may hold the mutex the other waits for. */
+	assert_true(dl->found);
+	assert_int_equal(dl->nstuck, 2);
+	assert_int_equal(dl->ncycles, 1);
+	assert_int_equal(wgid(&l, 18)->status, GX_WG_STUCK);
+	assert_int_equal(wgid(&l, 19)->status, GX_WG_STUCK);
+	/* The leaked senders and the idle workers look alike here. */
+	for (uint64_t id = 20; id <= 24; id++)
+		assert_undetermined(&l, id, GX_UND_BEFORE_TRACE);
+	assert_undetermined(&l, 8, GX_UND_BEFORE_TRACE);
+	assert_undetermined(&l, 1, GX_UND_BEFORE_TRACE);
+
+	/* The report says the deadlock is older than the trace, that the
+	 * waits are lower bounds, and why the others are not judged. */
+	struct gx_report_input in = { .name = "window-bug.trace", .w = l.w };
+	struct gx_report_opts o = { .format = GX_REPORT_TEXT };
+	struct gx_buf b = { 0 };
+
+	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "deadlocked: before the trace began"));
+	assert_null(strstr(b.data, "deadlocked at:"));
+	assert_null(strstr(b.data, "before the deadlock:")); /* no window: it is not in the trace */
+	assert_non_null(strstr(b.data, "G18 mutex in main.abba1, waiting 1.001063s+\n"));
+	assert_non_null(strstr(b.data, "G20 chan send in main.leak: blocked since before the trace began"));
+	gx_buf_reset(&b);
+	o.format = GX_REPORT_JSON;
+	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "\"wait_before_start\": true, \"undetermined_why\": \"blocked since"));
+	gx_buf_free(&b);
+	unload(&l);
+}
+
+/* Go 1.21: G1, the program's main, fetches the trace and blocks 104 us
+ * into it in persistConn.roundTrip for the response, which comes after
+ * the trace ends. Blocked inside net/http: a trace cannot link it to the
+ * read loop at the other end. The goroutines blocked before the trace
+ * (the ABBA pair too) have neither stack nor reason in Go 1.21's format. */
+static void
+test_window_go121(void **state)
+{
+	struct loaded l = load("window-bug-go121.trace");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_false(dl->found);
+	assert_false(grid(&l, 1)->flags & GX_G_WAIT_BEFORE_START);
+	assert_undetermined(&l, 1, GX_UND_STD_CALL);
+	assert_true(wgid(&l, 18)->opaque);
+	assert_undetermined(&l, 18, GX_UND_OPAQUE);
+	unload(&l);
+}
+
 int
 main(void)
 {
@@ -685,6 +785,9 @@ main(void)
 		cmocka_unit_test(test_std_user_goroutine),
 		cmocka_unit_test(test_iface_type_word),
 		cmocka_unit_test(test_shared_app_only),
+		cmocka_unit_test(test_window_idle),
+		cmocka_unit_test(test_window_bug),
+		cmocka_unit_test(test_window_go121),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

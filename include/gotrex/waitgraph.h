@@ -88,8 +88,20 @@ enum gx_wg_proof {
 	GX_PROOF_RELEASERS_STUCK,  /* every goroutine that could release it is stuck (inferred) */
 };
 
+/* Why a blocked goroutine is undetermined. */
+enum gx_wg_undetermined {
+	GX_UND_NONE = 0,
+	GX_UND_OPAQUE,        /* the input gives neither its stack nor its reason */
+	GX_UND_TIMER,         /* receiving function takes no arguments: may be a timer channel */
+	GX_UND_STD,           /* a standard library goroutine's wait that only hints explain */
+	GX_UND_BEFORE_TRACE,  /* blocked since before the trace began; nothing in it names a releaser */
+	GX_UND_STD_CALL,      /* trace: blocked inside the standard library, at most hinted */
+};
+
 const char *gx_wg_status_name(enum gx_wg_status s);
 const char *gx_wg_proof_name(enum gx_wg_proof p);
+/* A sentence: "the receiving function takes no arguments, so ...". */
+const char *gx_wg_undetermined_why(enum gx_wg_undetermined u);
 /* Whether a proof is the runtime's own statement rather than our inference. */
 bool gx_wg_proof_is_proven(enum gx_wg_proof p);
 
@@ -112,6 +124,7 @@ struct gx_wg_goroutine {
 	uint32_t wait_frame; /* index of the frame that named the object, GX_NONE32 */
 	bool possible_timer; /* receiving function takes no arguments: may be a timer channel */
 	bool opaque;         /* blocked, but the input gives neither its stack nor its reason */
+	uint8_t undetermined;/* enum gx_wg_undetermined when status is GX_WG_UNDETERMINED */
 };
 
 /* ------------------------------------------------------------------ */

@@ -230,7 +230,10 @@ make_children(struct wgview *wv, uint32_t i)
 			                             gx_wait_kind_name((enum gx_wait_kind)x->kind),
 			                             gx_wg_status_name((enum gx_wg_status)x->status)));
 		}
-		if (x->possible_timer)
+		if (x->status == GX_WG_UNDETERMINED && !x->opaque)
+			add_info(wv, i, d, xasprintf("undetermined: %s",
+			                             gx_wg_undetermined_why((enum gx_wg_undetermined)x->undetermined)));
+		else if (x->possible_timer)
 			add_info(wv, i, d, xstrdup("the receiving function takes no arguments: "
 			                           "the channel may be a timer's"));
 		break;
