@@ -1873,9 +1873,11 @@ build_candidates(struct build *b)
 		/* A send on a channel whose address the dump does not show
 		 * (the sender is inlined): a live sibling (same creator, started
 		 * by the same function: `go produce(ch); go consume(ch)`) that
-		 * passes pointers may be its receiver. Weak. A goroutine the
-		 * creator started elsewhere (an HTTP connection's background
-		 * read beside the handlers' leaked senders) is no evidence. */
+		 * passes pointers in its own code may be its receiver. Weak.
+		 * A goroutine the creator started elsewhere (an HTTP
+		 * connection's background read beside the handlers' leaked
+		 * senders), or one in the library only (`go http.Serve(ln,
+		 * nil)` beside `go leak(ch)`), is no evidence. */
 		if (found == 0 && nhist == 0 && R->kind == GX_RES_CHAN && R->addr == 0) {
 			for (uint32_t i = 0; i < R->nwaiters; i++) {
 				const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
@@ -1893,7 +1895,7 @@ build_candidates(struct build *b)
 					    !same_create_func(s, wg, gx_store_goroutine(s, sib)))
 						continue;
 					for (uint32_t p = b->gkey_off[sib]; p < b->gkey_off[sib + 1] && !ptr; p++)
-						ptr = b->posts[b->gkey[p]].user;
+						ptr = b->posts[b->gkey[p]].app;
 					if (!ptr)
 						continue;
 					add_xedge(b, sib, (uint32_t)r, GX_EVID_SIBLING, GX_STRENGTH_WEAK, 1,

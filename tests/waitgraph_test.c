@@ -735,6 +735,27 @@ test_window_bug(void **state)
 	unload(&l);
 }
 
+/* The dump taken right after: the senders (main.leak(...), inlined: no
+ * channel address) have one live sibling from main.main's go statements,
+ * `go http.Serve(ln, nil)`, which passes pointers in the library only:
+ * no receiver of theirs. All 7 are stuck. */
+static void
+test_window_bug_dump(void **state)
+{
+	struct loaded l = load("window-bug.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+
+	(void)state;
+	assert_true(dl->found);
+	assert_int_equal(dl->nstuck, 7);
+	assert_int_equal(dl->ncycles, 1);
+	for (uint64_t id = 18; id <= 24; id++)
+		assert_int_equal(wgid(&l, id)->status, GX_WG_STUCK);
+	for (uint64_t id = 8; id <= 15; id++)
+		assert_int_not_equal(wgid(&l, id)->status, GX_WG_STUCK);
+	unload(&l);
+}
+
 /* Go 1.21: G1, the program's main, fetches the trace and blocks 104 us
  * into it in persistConn.roundTrip for the response, which comes after
  * the trace ends. Blocked inside net/http: a trace cannot link it to the
@@ -787,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_shared_app_only),
 		cmocka_unit_test(test_window_idle),
 		cmocka_unit_test(test_window_bug),
+		cmocka_unit_test(test_window_bug_dump),
 		cmocka_unit_test(test_window_go121),
 	};
 
