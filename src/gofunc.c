@@ -96,14 +96,29 @@ gx_func_is_plumbing(const char *func, size_t n)
 bool
 gx_func_is_std(const char *func, size_t n)
 {
-	size_t plen = gx_func_package_len(func, n);
+	/* The first path elements of the Go distribution's packages (Go
+	 * 1.26's src/). A module without a dot in its path ("gd", "myapp",
+	 * `go mod init` of a local program) is the user's: cmd/go's own rule
+	 * (no dot) would take it for the library's. A package added to a
+	 * later Go counts as the user's until it is listed here, which only
+	 * means the library rules do not apply to it. */
+	static const char *const roots[] = {
+		"archive", "arena", "bufio", "builtin", "bytes", "cmp", "compress",
+		"container", "context", "crypto", "database", "debug", "embed", "encoding",
+		"errors", "expvar", "flag", "fmt", "go", "hash", "html", "image", "index",
+		"internal", "io", "iter", "log", "maps", "math", "mime", "net", "os", "path",
+		"plugin", "reflect", "regexp", "runtime", "simd", "slices", "sort",
+		"strconv", "strings", "structs", "sync", "syscall", "testing", "text",
+		"time", "unicode", "unique", "unsafe", "vendor", "weak",
+	};
+	size_t plen = gx_func_package_len(func, n), root = 0;
 
-	if (plen == 0 || (plen == 4 && memcmp(func, "main", 4) == 0))
-		return false;
-	for (size_t i = 0; i < plen && func[i] != '/'; i++)
-		if (func[i] == '.')
-			return false;
-	return true;
+	while (root < plen && func[root] != '/')
+		root++;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (pkg_is(func, root, roots[i]))
+			return true;
+	return false;
 }
 
 /* Length of name without a trailing run of decimal digits. */

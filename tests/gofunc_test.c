@@ -114,6 +114,14 @@ test_is_std(void **state)
 	assert_false(std("github.com/x/y.F"));
 	assert_false(std("golang.org/x/sync/errgroup.(*Group).Wait"));
 	assert_false(std("example.com/v2.F"));
+	assert_true(std("vendor/golang.org/x/net/http2/hpack.(*Decoder).Write"));
+	assert_true(std("testing.tRunner"));
+	/* modules without a dot in their path (`go mod init myapp`) */
+	assert_false(std("gd/synct.TestDeadlock.func1"));
+	assert_false(std("myapp/store.(*DB).Get"));
+	assert_false(std("gotrex/samples/internal/rec.Start"));
+	assert_false(std("netx.F"));
+	assert_false(std("iox/y.F"));
 	assert_false(std("panic"));
 	assert_false(std(""));
 }

@@ -21,9 +21,9 @@ bool gx_func_is_runtime(const char *func, size_t n);
 bool gx_func_is_plumbing(const char *func, size_t n);
 
 /* The Go distribution's code (standard library and runtime): the first
- * element of the package path has no dot, as cmd/go decides it ("net/http",
- * "io"), and the package is not main. A local module named without a dot
- * looks the same; real module paths have one ("github.com/..."). */
+ * element of the package path is one of the Go distribution's ("net/http",
+ * "io", "vendor/golang.org/x/net/..."). Not a module without a dot in its
+ * path ("myapp/store"), as cmd/go's no-dot rule would have it. */
 bool gx_func_is_std(const char *func, size_t n);
 
 /* Length of the function a closure or go/defer wrapper is defined in:
