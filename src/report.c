@@ -147,16 +147,7 @@ put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine
 	}
 }
 
-/* Every stuck goroutine was blocked already when the trace began: the
- * deadlock is older than the trace, which shows nothing before it. */
-static bool
-stuck_before_trace(const struct gx_waitgraph *w, const struct gx_deadlock *dl)
-{
-	for (size_t i = 0; i < dl->nstuck; i++)
-		if (!(grec(w, dl->stuck[i])->flags & GX_G_WAIT_BEFORE_START))
-			return false;
-	return dl->nstuck > 0;
-}
+
 
 /* ------------------------------------------------------------------ */
 /* Text */
@@ -382,7 +373,8 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 	bool ascii = o->ascii;
 	int64_t window = o->window_ns > 0 ? o->window_ns : DEFAULT_WINDOW_NS;
 	bool trace = meta != NULL && (meta->format == GX_FMT_TRACE_V2 || meta->format == GX_FMT_TRACE_V1);
-	bool before = trace && stuck_before_trace(w, dl);
+	/* The deadlock is older than the trace, which shows nothing before it. */
+	bool before = trace && dl->before_start;
 	struct wev *wv = NULL;
 	size_t nwv = 0;
 
@@ -667,6 +659,8 @@ json_one(struct gx_buf *out, const struct gx_report_input *in, const char *inden
 		gx_buf_printf(out, "%" PRId64, rel_ns(s, dl->deadlock_ns));
 	else
 		gx_buf_puts(out, "null");
+	gx_buf_printf(out, ",\n%s  \"deadlock_before_start\": %s", indent,
+	              dl->before_start ? "true" : "false");
 	gx_buf_printf(out, ",\n%s  \"stuck_goroutines\": %" PRIu64, indent, dl->stuck_goroutines);
 	gx_buf_printf(out, ",\n%s  \"stuck\": ", indent);
 	json_ids(out, w, dl->stuck, dl->nstuck);

@@ -2514,6 +2514,8 @@ collect(struct build *b)
 			if (gr->wait_since_ns != GX_TIME_NONE &&
 			    (dl->deadlock_ns == GX_TIME_NONE || gr->wait_since_ns > dl->deadlock_ns))
 				dl->deadlock_ns = gr->wait_since_ns;
+			dl->before_start = (dl->nstuck == 1 || dl->before_start) &&
+			                   (gr->flags & GX_G_WAIT_BEFORE_START);
 		} else if (x->status == GX_WG_UNDETERMINED) {
 			gx_grow(&dl->undetermined, &cu, dl->nundetermined + 1, sizeof *dl->undetermined);
 			dl->undetermined[dl->nundetermined++] = (uint32_t)g;

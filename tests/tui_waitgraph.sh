@@ -91,3 +91,27 @@ tmux_keys j Right j j Right
 tmux_wait "nobody in the input could release it"
 tmux_expect waitgraph-leak
 tmux_quit
+
+# A trace of a running service (tests/data/waitgraph/window-bug.trace, its
+# own /debug/pprof/trace): the ABBA pair was blocked before the trace
+# began, so the deadlock is older than the trace; the idle workers and the
+# leaked senders are undetermined, each with the reason.
+tm kill-server >/dev/null 2>&1
+rm -f "$GX_TMP/status"
+cp "$top_srcdir/tests/data/waitgraph/window-bug.trace" "$GX_TMP/window.trace"
+TMUX_COLS=160 TMUX_ROWS=60 tmux_start window.trace
+tmux_wait "row 1/36"
+tmux_wait "deadlock: 2 stuck (W)"
+tmux_keys W
+tmux_wait "Wait graph: 2 stuck, 1 cycle"
+tmux_wait "fingerprint dd5b9466f284  before the trace began (D)"
+tmux_wait "G8 chan receive in main.worker  undetermined"
+# select goroutine 8 in the list; in the tree, Right opens its node: why
+# it is not judged
+tmux_keys g j j j j j j j
+tmux_wait "row 8/36"
+tmux_keys W W
+tmux_wait "▶ Wait graph"
+tmux_keys Right
+tmux_wait "undetermined: blocked since before the trace began, and nothing in the trace shows"
+tmux_quit

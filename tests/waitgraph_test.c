@@ -707,6 +707,7 @@ test_window_bug(void **state)
 	assert_true(dl->found);
 	assert_int_equal(dl->nstuck, 2);
 	assert_int_equal(dl->ncycles, 1);
+	assert_true(dl->before_start);
 	assert_int_equal(wgid(&l, 18)->status, GX_WG_STUCK);
 	assert_int_equal(wgid(&l, 19)->status, GX_WG_STUCK);
 	/* The leaked senders and the idle workers look alike here. */
@@ -730,6 +731,7 @@ test_window_bug(void **state)
 	gx_buf_reset(&b);
 	o.format = GX_REPORT_JSON;
 	gx_report_write(&in, 1, &o, &b);
+	assert_non_null(strstr(b.data, "\"deadlock_before_start\": true,"));
 	assert_non_null(strstr(b.data, "\"wait_before_start\": true, \"undetermined_why\": \"blocked since"));
 	gx_buf_free(&b);
 	unload(&l);

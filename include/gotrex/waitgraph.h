@@ -207,6 +207,8 @@ struct gx_deadlock {
 	size_t ncycles;
 	uint32_t *cycle_members;
 	int64_t deadlock_ns;        /* trace: when the last stuck goroutine blocked; else GX_TIME_NONE */
+	bool before_start;          /* trace: every stuck goroutine was blocked already when it
+	                               began (deadlock_ns is its start: the deadlock is older) */
 	char fingerprint[GX_FINGERPRINT_LEN + 1]; /* "" when nothing is stuck */
 };
 

@@ -482,7 +482,9 @@ draw_summary(struct tui_view *v, struct tui_line *l)
 	if (dl->deadlock_ns != GX_TIME_NONE) {
 		const struct gx_store_meta *m = gx_store_meta(v->ctx->store);
 
-		if (m != NULL && m->start_ns != GX_TIME_NONE && dl->deadlock_ns >= m->start_ns) {
+		if (dl->before_start) {
+			tui_line_lit(l, TUI_ROLE_DIM, "  before the trace began (D)");
+		} else if (m != NULL && m->start_ns != GX_TIME_NONE && dl->deadlock_ns >= m->start_ns) {
 			gx_text_duration(&b, dl->deadlock_ns - m->start_ns, v->ctx->ascii);
 			tui_line_printf(l, TUI_ROLE_DIM, "  at %s into the trace (D)", b.data);
 		}
