@@ -228,6 +228,7 @@ gx_evidence_name(enum gx_evidence e)
 		[GX_EVID_SAME_FUNC] = "same-function",
 		[GX_EVID_CLOSURE] = "closure",
 		[GX_EVID_NEW_CHILD] = "new-child",
+		[GX_EVID_CALLBACK] = "callback-owner",
 	};
 	return (unsigned)e < GX_EVID_COUNT ? names[e] : "?";
 }
@@ -1505,6 +1506,47 @@ live_funcs(struct build *b, bool closures, size_t *n)
 	return v;
 }
 
+/* Every standard-library function on any goroutine's stack, keyed by its
+ * name (parent_key), sorted: a library hands the caller a callback (a
+ * closure: net/http's body-EOF function readLoop.func4) that rendezvouses
+ * with the function that made it, running in a goroutine of its own (the
+ * connection's readLoop). Kept to the library: a user's closure leaked by
+ * a long-running function (main's) must not look released by it. */
+static struct hist *
+std_funcs(struct build *b, size_t *n)
+{
+	const struct gx_store *s = b->s;
+	struct hist *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t g = 0; g < b->n; g++) {
+		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
+		size_t depth;
+
+		if (gr->flags & GX_G_SYSTEM)
+			continue;
+		depth = gx_store_stack_depth(s, gr->stack);
+		for (size_t i = 0; i < depth && i < LIVE_FRAMES_MAX; i++) {
+			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
+			size_t fn;
+			const char *name;
+
+			if (!gx_wg_user_frame(s, f))
+				continue;
+			name = gx_store_str(s, f->func, &fn);
+			if (!gx_func_is_std(name, fn))
+				continue;
+			gx_grow(&v, &cap, *n + 1, sizeof(*v));
+			v[(*n)++] = (struct hist){ .site = parent_key(name, fn), .unblocker = (uint32_t)g,
+			                           .count = 1 };
+		}
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_hist);
+	return v;
+}
+
 /* Weak edges from the goroutines of v under key to r, each goroutine
  * once, at most GX_WG_EDGES_MAX. The number added. */
 static uint32_t
@@ -1542,8 +1584,8 @@ build_candidates(struct build *b)
 	size_t nrw_w = 0, nrw_r = 0, cw = 0, cr = 0;
 	uint32_t *mutex_waiters = NULL;
 	size_t nmutex_waiters = 0, cmw = 0;
-	struct hist *lf, *lc;
-	size_t nlf, nlc;
+	struct hist *lf, *lc, *stdf;
+	size_t nlf, nlc, nstdf;
 	uint32_t *key_seen;        /* r + 1 when key k was looked at for r */
 
 	b->cand = xcalloc(w->nres + 1, sizeof *b->cand);
@@ -1561,6 +1603,7 @@ build_candidates(struct build *b)
 	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
 	lf = live_funcs(b, false, &nlf);
 	lc = live_funcs(b, true, &nlc);
+	stdf = std_funcs(b, &nstdf);
 	key_seen = xcalloc(b->nkeys + 1, sizeof(*key_seen));
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
@@ -1778,6 +1821,25 @@ build_candidates(struct build *b)
 			found += live_edges(b, lc, nlc, parent_key(name, fn), (uint32_t)r, GX_EVID_CLOSURE);
 		}
 
+		/* A waiter inside a library's callback: the goroutines in the
+		 * function that made it are its other end. */
+		for (uint32_t i = 0; i < R->nwaiters && nstdf > 0; i++) {
+			const struct gx_goroutine_rec *wg = gx_store_goroutine(s, wt[i]);
+			uint32_t fi = w->gw[wt[i]].site_frame;
+			const struct gx_frame_rec *f =
+				fi == GX_NONE32 ? NULL : gx_store_stack_frame(s, wg->stack, fi);
+			size_t fn, pn;
+			const char *name;
+
+			if (f == NULL)
+				continue;
+			name = gx_store_str(s, f->func, &fn);
+			pn = gx_func_closure_parent_len(name, fn);
+			if (pn > 0 && gx_func_is_std(name, pn))
+				found += live_edges(b, stdf, nstdf, parent_key(name, pn), (uint32_t)r,
+				                    GX_EVID_CALLBACK);
+		}
+
 		/* A goroutine the waiter started that has not run yet: its
 		 * arguments are not shown (they are in the go statement's
 		 * wrapper), so nothing says what it will release. */
@@ -1973,6 +2035,7 @@ build_candidates(struct build *b)
 	free(bc.idx);
 	free(lf);
 	free(lc);
+	free(stdf);
 	free(key_seen);
 	free(hist);
 	free(part);
@@ -2801,6 +2864,10 @@ gx_wg_describe_edge(const struct gx_waitgraph *w, const struct gx_wg_edge *e,
 	case GX_EVID_NEW_CHILD:
 		gx_buf_puts(out, "was started by the waiter and has not run yet: "
 		            "what it will do cannot be seen");
+		break;
+	case GX_EVID_CALLBACK:
+		gx_buf_puts(out, "is inside the library function whose callback waits: "
+		            "the callback's other end");
 		break;
 	case GX_EVID_RW_READER:
 		gx_buf_puts(out, "is a blocked reader called from user code: may already hold a read lock (recursive RLock)");

@@ -778,6 +778,28 @@ test_window_go121(void **state)
 	unload(&l);
 }
 
+/* A dump of samples/07 (tests/dump_stress.sh, 1 in about 1500): main's
+ * G1 polls /health and waits in net/http's body-EOF callback
+ * readLoop.func4 (`<-eofc`) for its connection's readLoop, G13, a
+ * goroutine of its own, now in wroteRequest. Before, G1 was called stuck
+ * beside the 20 leaked senders: nothing it passes names G13. */
+static void
+test_library_callback(void **state)
+{
+	struct loaded l = load("http-callback.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+	const struct gx_wg_edge *e = edge(&l, 1, 13);
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(e->evidence, GX_EVID_CALLBACK);
+	assert_int_equal(e->strength, GX_STRENGTH_WEAK);
+	assert_int_equal(wgid(&l, 1)->status, GX_WG_RELEASABLE);
+	assert_int_equal(dl->nstuck, 20);
+	assert_int_equal(wgid(&l, 16)->status, GX_WG_STUCK); /* main.queryBackend */
+	unload(&l);
+}
+
 int
 main(void)
 {
@@ -812,6 +834,7 @@ main(void)
 		cmocka_unit_test(test_window_bug),
 		cmocka_unit_test(test_window_bug_dump),
 		cmocka_unit_test(test_window_go121),
+		cmocka_unit_test(test_library_callback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,6 +148,7 @@ enum gx_evidence {
 	GX_EVID_SAME_FUNC,    /* not blocked, and inside the function that waits to lock the mutex: may hold it */
 	GX_EVID_CLOSURE,      /* not blocked, inside a closure of the waiting function: shares its channels and locks */
 	GX_EVID_NEW_CHILD,    /* started by the waiter and not yet run: what it will touch cannot be seen */
+	GX_EVID_CALLBACK,     /* in the library function whose callback (closure) the waiter is in */
 	GX_EVID_COUNT
 };
 
