@@ -1167,6 +1167,10 @@ build_preamble(struct parser *p)
 		    (n > 0 && c[0] == '\t' &&
 		     STARTS(c + 1, n - 1, "fatal error: all goroutines are asleep - deadlock!")))
 			info->all_asleep = true;
+		if (STARTS(c, n, "panic: deadlock: all goroutines in bubble are blocked") ||
+		    STARTS(c, n, "panic: deadlock: main bubble goroutine has exited but blocked "
+		                 "goroutines remain"))
+			info->bubble_deadlock = true;
 		gx_buf_append(&b, c, n);
 		gx_buf_putc(&b, '\n');
 		s = nl != NULL ? nl + 1 : end;

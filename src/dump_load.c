@@ -91,6 +91,8 @@ struct load {
 	uint64_t duplicates;
 	uint64_t first_dup_line;
 	uint64_t first_dup_id;
+	uint64_t bubble;      /* the synctest bubble id seen, when bubbles == 1 */
+	unsigned bubbles;     /* distinct bubble ids seen: 0, 1, or 2 for more */
 };
 
 static uint32_t
@@ -252,8 +254,12 @@ load_one(void *ctx, const struct gx_dump_goroutine *g)
 		r.flags |= GX_G_SYSTEM;
 	if (g->flags & GX_DUMP_G_LEAKED)
 		r.flags |= GX_G_LEAKED;
-	if (g->flags & GX_DUMP_G_SYNCTEST)
+	if (g->flags & GX_DUMP_G_SYNCTEST) {
 		r.flags |= GX_G_SYNCTEST;
+		if (l->bubbles == 0 || (l->bubbles == 1 && g->bubble != l->bubble))
+			l->bubbles++;
+		l->bubble = g->bubble;
+	}
 	gi = gx_builder_goroutine(l->b, &r);
 	/* One span: the state at the instant of the dump (time 0). */
 	memset(&s, 0, sizeof(s));
@@ -307,6 +313,13 @@ gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	meta->end_ns = 0;
 	if (info.all_asleep)
 		meta->flags |= GX_META_GLOBAL_DEADLOCK;
+	/* The panic does not say which bubble: only when there is one. */
+	if (info.bubble_deadlock && l.bubbles == 1)
+		meta->flags |= GX_META_BUBBLE_DEADLOCK;
+	else if (info.bubble_deadlock)
+		gx_diag_add(d, GX_NOTE, l.name, GX_NOWHERE, GX_NOWHERE,
+		            "the runtime reported a synctest bubble deadlocked, but the dump "
+		            "has goroutines of several bubbles and does not say which");
 	if (info.truncated)
 		meta->flags |= GX_META_TRUNCATED;
 	meta->headline = cstr_n(b, info.headline.p, info.headline.n);

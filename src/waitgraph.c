@@ -194,6 +194,7 @@ gx_wg_proof_name(enum gx_wg_proof p)
 	case GX_PROOF_NONE: return "none";
 	case GX_PROOF_RUNTIME_DEADLOCK: return "runtime reported all goroutines asleep";
 	case GX_PROOF_LEAKED: return "runtime reported it leaked";
+	case GX_PROOF_BUBBLE_DEADLOCK: return "runtime reported its synctest bubble deadlocked";
 	case GX_PROOF_PERMANENT: return "nil channel or empty select: can never wake";
 	case GX_PROOF_NO_RELEASER: return "no goroutine in the input could release it";
 	case GX_PROOF_RELEASERS_STUCK: return "every goroutine that could release it is stuck";
@@ -204,7 +205,8 @@ gx_wg_proof_name(enum gx_wg_proof p)
 bool
 gx_wg_proof_is_proven(enum gx_wg_proof p)
 {
-	return p == GX_PROOF_RUNTIME_DEADLOCK || p == GX_PROOF_LEAKED || p == GX_PROOF_PERMANENT;
+	return p == GX_PROOF_RUNTIME_DEADLOCK || p == GX_PROOF_LEAKED || p == GX_PROOF_PERMANENT ||
+	       p == GX_PROOF_BUBBLE_DEADLOCK;
 }
 
 const char *
@@ -2093,6 +2095,7 @@ propagate(struct build *b)
 	uint32_t *xoff = xcalloc(n + 1, sizeof *xoff);
 	const struct gx_store_meta *meta = gx_store_meta(s);
 	bool global = meta != NULL && (meta->flags & GX_META_GLOBAL_DEADLOCK);
+	bool bubble = meta != NULL && (meta->flags & GX_META_BUBBLE_DEADLOCK);
 
 	/* deps are sorted by key: offsets per key. */
 	for (size_t i = 0; i < b->ndeps; i++)
@@ -2126,6 +2129,9 @@ propagate(struct build *b)
 		} else if (global && !(gr->flags & GX_G_SYSTEM)) {
 			x->status = GX_WG_STUCK;
 			x->proof = GX_PROOF_RUNTIME_DEADLOCK;
+		} else if (bubble && (gr->flags & GX_G_SYNCTEST)) {
+			x->status = GX_WG_STUCK;
+			x->proof = GX_PROOF_BUBBLE_DEADLOCK;
 		} else if (k == GX_WAIT_NIL_CHAN || k == GX_WAIT_SELECT_NONE) {
 			x->status = GX_WG_STUCK;
 			x->proof = GX_PROOF_PERMANENT;
@@ -2565,7 +2571,9 @@ collect(struct build *b)
 	size_t cs = 0, cu = 0;
 
 	dl->deadlock_ns = GX_TIME_NONE;
-	dl->runtime_reported = meta != NULL && (meta->flags & GX_META_GLOBAL_DEADLOCK);
+	dl->before_start = false;
+	dl->runtime_reported = meta != NULL &&
+	                       (meta->flags & (GX_META_GLOBAL_DEADLOCK | GX_META_BUBBLE_DEADLOCK));
 	for (size_t g = 0; g < b->n; g++) {
 		const struct gx_wg_goroutine *x = &w->gw[g];
 		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);

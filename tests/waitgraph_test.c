@@ -800,6 +800,28 @@ test_library_callback(void **state)
 	unload(&l);
 }
 
+/* testing/synctest: "panic: deadlock: all goroutines in bubble are
+ * blocked" is the runtime's proof for the goroutines of the (one) bubble.
+ * Before, the report said "no deadlock found". */
+static void
+test_synctest_bubble(void **state)
+{
+	struct loaded l = load("../dump/synctest-deadlock.txt");
+	const struct gx_deadlock *dl = gx_wg_deadlock(l.w);
+	static const uint64_t bubble[] = { 20, 21, 22, 24 };
+
+	(void)state;
+	assert_true(dl->found);
+	assert_true(dl->runtime_reported);
+	assert_int_equal(dl->nstuck, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(wgid(&l, bubble[i])->status, GX_WG_STUCK);
+		assert_int_equal(wgid(&l, bubble[i])->proof, GX_PROOF_BUBBLE_DEADLOCK);
+	}
+	assert_int_equal(wgid(&l, 19)->status, GX_WG_LIVE); /* the test runner, panicking */
+	unload(&l);
+}
+
 int
 main(void)
 {
@@ -835,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_window_bug_dump),
 		cmocka_unit_test(test_window_go121),
 		cmocka_unit_test(test_library_callback),
+		cmocka_unit_test(test_synctest_bubble),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

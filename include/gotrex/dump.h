@@ -129,6 +129,9 @@ struct gx_dump_info {
 	struct gx_dump_text headline; /* into preamble: the "panic: ...",
 	                                 "fatal error: ..." or "SIGQUIT: quit" line */
 	bool all_asleep;     /* "fatal error: all goroutines are asleep - deadlock!" */
+	bool bubble_deadlock;/* testing/synctest: "panic: deadlock: all goroutines in
+	                        bubble are blocked" (or "main bubble goroutine has
+	                        exited but blocked goroutines remain") */
 	bool prefixed;       /* a log prefix was recognised and stripped */
 	bool truncated;      /* the input ends inside a goroutine (cut off) */
 	size_t goroutines;   /* goroutine blocks found (duplicates included) */

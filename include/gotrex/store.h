@@ -165,6 +165,9 @@ enum gx_profile_kind {
 /* Meta flags. */
 #define GX_META_TRUNCATED       0x1u /* input ended early; lost_bytes says how much */
 #define GX_META_GLOBAL_DEADLOCK 0x2u /* the runtime itself reported all goroutines asleep */
+#define GX_META_BUBBLE_DEADLOCK 0x4u /* the runtime reported the one synctest bubble
+                                        in the input deadlocked: its goroutines
+                                        (GX_G_SYNCTEST) are blocked for good */
 
 struct gx_store_meta {
 	uint32_t format;      /* enum gx_format of the source */

@@ -83,6 +83,7 @@ enum gx_wg_proof {
 	GX_PROOF_NONE = 0,
 	GX_PROOF_RUNTIME_DEADLOCK, /* "all goroutines are asleep - deadlock!" (proven) */
 	GX_PROOF_LEAKED,           /* the runtime's leak detector said so (proven) */
+	GX_PROOF_BUBBLE_DEADLOCK,  /* synctest: "all goroutines in bubble are blocked" (proven) */
 	GX_PROOF_PERMANENT,        /* nil channel or select {} (proven) */
 	GX_PROOF_NO_RELEASER,      /* no goroutine in the input could release it (inferred) */
 	GX_PROOF_RELEASERS_STUCK,  /* every goroutine that could release it is stuck (inferred) */
