@@ -403,6 +403,8 @@ summary_text(struct stats_ctx *c, struct gx_buf *out)
 	}
 	if (m->flags & GX_META_GLOBAL_DEADLOCK)
 		gx_buf_puts(out, "the runtime reported a global deadlock\n");
+	if (m->flags & GX_META_BUBBLE_DEADLOCK)
+		gx_buf_puts(out, "the runtime reported a synctest bubble deadlocked\n");
 	if (m->flags & GX_META_TRUNCATED)
 		gx_buf_printf(out, "input truncated: %" PRIu64 " bytes not decoded\n", m->lost_bytes);
 	gx_buf_printf(out, "goroutines: %" PRIu64 "\n", c->total);

@@ -332,6 +332,16 @@ else
 	bad "synthetic: gotrex stats --json failed: $(cat "$GX_TMP/err")"
 fi
 
+# A testing/synctest bubble deadlock (the panic names no bubble; the dump
+# has one): said in the summary.
+sync=$top_srcdir/tests/data/dump/synctest-deadlock.txt
+grep -q '^panic: deadlock: all goroutines in bubble are blocked' "$sync" ||
+	bad "synctest-deadlock.txt changed: no bubble deadlock panic"
+"$GOTREX" stats "$sync" >"$GX_TMP/sync.out" 2>"$GX_TMP/err" ||
+	bad "stats on synctest-deadlock.txt failed: $(cat "$GX_TMP/err")"
+grep -q '^the runtime reported a synctest bubble deadlocked$' "$GX_TMP/sync.out" ||
+	bad "stats does not say the synctest bubble deadlocked: $(cat "$GX_TMP/sync.out")"
+
 # Errors: exit 2 and a message naming the file.
 "$GOTREX" stats "$GX_TMP/does-not-exist" > /dev/null 2> "$GX_TMP/err"
 rc=$?
