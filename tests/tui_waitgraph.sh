@@ -102,6 +102,8 @@ cp "$top_srcdir/tests/data/waitgraph/window-bug.trace" "$GX_TMP/window.trace"
 TMUX_COLS=160 TMUX_ROWS=60 tmux_start window.trace
 tmux_wait "row 1/36"
 tmux_wait "deadlock: 2 stuck (W)"
+# a wait that began before the trace: a lower bound, in ms
+tmux_wait "waiting                          1.001s+ main.worker"
 tmux_keys W
 tmux_wait "Wait graph: 2 stuck, 1 cycle"
 tmux_wait "fingerprint dd5b9466f284  before the trace began (D)"

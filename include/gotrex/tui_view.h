@@ -158,7 +158,8 @@ int tui_text_width(const char *s, size_t n, bool ascii);
 
 /* The role that colours a state. */
 enum tui_role tui_state_role(unsigned state);
-/* How long it had waited: "41.7ms", "≥5m" (dumps give whole minutes);
+/* How long it had waited: "41.7ms", "≥5m" (dumps give whole minutes),
+ * "1.2s+" (a trace saw only its end);
  * nothing when unknown. wait_ns and flags as in gx_goroutine_rec. */
 void tui_format_wait(struct gx_buf *out, int64_t wait_ns, unsigned flags,
                      const struct tui_ctx *c);
@@ -175,6 +176,8 @@ struct tui_gstate {
 	int64_t wait_ns;       /* time in the state (final: as in the record) */
 	unsigned flags;        /* the record's GX_G_* */
 	bool at_cursor;        /* taken at ctx->cursor_ns */
+	bool since_start;      /* in that state since before the trace began:
+	                          wait_ns is a lower bound */
 	int64_t stack_ns;      /* GX_TIME_NONE, or (the span had no stack) the start
 	                          of the earlier span whose stack is shown */
 };

@@ -64,7 +64,13 @@ tui_format_wait(struct gx_buf *out, int64_t wait_ns, unsigned flags, const struc
 		gx_buf_printf(out, "%s%lldm", c->glyphs->ge, (long long)(wait_ns / 60000000000LL));
 		return;
 	}
-	gx_text_duration(out, wait_ns, c->ascii);
+	if (wait_ns >= 1000000000 && wait_ns < 60 * INT64_C(1000000000))
+		/* ms are enough here, and "12.345678s+" would not fit the column */
+		gx_buf_printf(out, "%.3fs", (double)wait_ns / 1e9);
+	else
+		gx_text_duration(out, wait_ns, c->ascii);
+	if (flags & GX_G_WAIT_BEFORE_START)
+		gx_buf_putc(out, '+'); /* and before the trace began */
 }
 
 const char *

@@ -715,7 +715,11 @@ glist_draw_line(struct tui_view *v, struct tui_line *l, size_t lineno)
 	} else {
 		tui_line_field(l, tui_state_role(gs.state), str, len, gl->reasonw, TUI_ALIGN_LEFT);
 	}
-	tui_format_wait(&b, wait, gs.at_cursor || is_contention(s) ? 0 : g->flags, v->ctx);
+	tui_format_wait(&b, wait,
+	                is_contention(s) ? 0
+	                : gs.at_cursor ? (gs.since_start ? GX_G_WAIT_BEFORE_START : 0u)
+	                : g->flags,
+	                v->ctx);
 	tui_line_field(l, TUI_ROLE_DEFAULT, b.data != NULL ? b.data : "", b.len, WAIT_W,
 	               TUI_ALIGN_RIGHT);
 	gx_buf_free(&b);

@@ -169,7 +169,9 @@ draw_header(struct tui_view *v, struct tui_line *l)
 		tui_line_text(l, sr, reason, len);
 		tui_line_lit(l, TUI_ROLE_DEFAULT, "]");
 	}
-	tui_format_wait(&b, gs->wait_ns, gs->at_cursor ? 0 : g->flags, v->ctx);
+	tui_format_wait(&b, gs->wait_ns,
+	                gs->at_cursor ? (gs->since_start ? GX_G_WAIT_BEFORE_START : 0u) : g->flags,
+	                v->ctx);
 	if (b.len > 0)
 		tui_line_printf(l, TUI_ROLE_DEFAULT, " for %s", b.data);
 	if (gs->at_cursor) {

@@ -133,8 +133,13 @@ tui_goroutine_state(const struct tui_ctx *c, uint32_t g, struct tui_gstate *out)
 	out->reason = sp[j].reason;
 	out->stack = sp[j].stack;
 	if (out->state == GX_G_WAITING || out->state == GX_G_RUNNABLE ||
-	    out->state == GX_G_SYSCALL)
+	    out->state == GX_G_SYSCALL) {
+		const struct gx_store_meta *m = gx_store_meta(c->store);
+
 		out->wait_ns = c->cursor_ns - sp[j].start_ns;
+		out->since_start = r->created_ns == GX_TIME_NONE && m != NULL &&
+		                   sp[j].start_ns <= m->start_ns;
+	}
 	if (out->stack != 0 || out->state == GX_G_DEAD || out->state == GX_G_NOTEXIST)
 		return;
 	/* Running spans carry no stack: it resumed where it last stopped. */
