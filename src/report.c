@@ -363,6 +363,22 @@ text_window(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, int64_
 	gx_buf_free(&lines);
 }
 
+/* "chan receive in main.worker": the runtime's reason (else the wait's
+ * kind) and the innermost user frame. */
+static void
+put_wait_site(struct gx_buf *out, const struct gx_waitgraph *w, uint32_t g, bool ascii)
+{
+	const struct gx_store *s = gx_wg_store(w);
+	const struct gx_goroutine_rec *gr = grec(w, g);
+
+	if (gr->reason != 0)
+		esc_str(out, s, gr->reason, ascii);
+	else
+		gx_buf_puts(out, gx_wait_kind_name((enum gx_wait_kind)gx_wg_goroutine(w, g)->kind));
+	gx_buf_puts(out, " in ");
+	gx_wg_describe_site(w, g, out, ascii);
+}
+
 static void
 text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_report_opts *o)
 {
@@ -474,12 +490,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 			if (gr->count > 1)
 				gx_buf_printf(out, " (x%" PRIu32 ")", gr->count);
 			gx_buf_puts(out, " ");
-			if (gr->reason != 0)
-				esc_str(out, s, gr->reason, ascii);
-			else
-				gx_buf_puts(out, gx_wait_kind_name((enum gx_wait_kind)x->kind));
-			gx_buf_puts(out, " in ");
-			gx_wg_describe_site(w, g, out, ascii);
+			put_wait_site(out, w, g, ascii);
 			gx_buf_puts(out, ", waiting ");
 			put_wait(out, s, gr, ascii);
 			gx_buf_puts(out, "\n      on ");
@@ -514,12 +525,7 @@ text_one(struct gx_buf *out, const struct gx_report_input *in, const struct gx_r
 				/* nothing to name: neither a reason nor a frame */
 				gx_buf_puts(out, "blocked");
 			} else {
-				if (gr->reason != 0)
-					esc_str(out, s, gr->reason, ascii);
-				else
-					gx_buf_puts(out, gx_wait_kind_name((enum gx_wait_kind)x->kind));
-				gx_buf_puts(out, " in ");
-				gx_wg_describe_site(w, g, out, ascii);
+				put_wait_site(out, w, g, ascii);
 			}
 			gx_buf_printf(out, ": %s\n", gx_wg_undetermined_why((enum gx_wg_undetermined)x->undetermined));
 		}

@@ -1372,84 +1372,66 @@ strong_since(const struct build *b, size_t deps0, size_t xe0)
 	return false;
 }
 
-/* Are all the waiters of r the standard library's own goroutines (every
- * frame of their stacks in it: an HTTP transport's or server's loops), not
- * a user's goroutine that called into it, and blocked for under a minute
- * (a dump prints no wait time below that)? One blocked for minutes is no
- * passing moment: a transport's loop that waits that long for a body read
- * is the leak of a response body never closed. */
+/* A wait of a minute or more is no passing moment: a transport's loop
+ * that waits that long for a body read is the leak of a response body
+ * never closed. (A dump prints no wait time below a minute.) */
+#define PASSING_WAIT_NS (60 * INT64_C(1000000000))
+
+/* One of the standard library's own goroutines (every frame of its stack
+ * in it: an HTTP transport's or server's loops), not a user's goroutine
+ * that called into it, blocked for under a minute. */
 static bool
-std_waiters(struct build *b, uint32_t r)
+std_goroutine_wait(const struct build *b, uint32_t g)
 {
-	const struct gx_wg_resource *R = &b->w->res[r];
+	const struct gx_goroutine_rec *wg = gx_store_goroutine(b->s, g);
+	size_t seen;
 
-	if (R->nwaiters == 0)
-		return false;
-	for (uint32_t i = 0; i < R->nwaiters; i++) {
-		const struct gx_goroutine_rec *wg =
-			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
-		size_t seen;
-
-		if (wg->wait_ns >= 60 * INT64_C(1000000000) ||
-		    !gx_wg_frames_all(b->s, wg->stack, SIZE_MAX, gx_func_is_std, &seen) || seen == 0)
-			return false;
-	}
-	return true;
+	return wg->wait_ns < PASSING_WAIT_NS &&
+	       gx_wg_frames_all(b->s, wg->stack, SIZE_MAX, gx_func_is_std, &seen) && seen > 0;
 }
 
-/* A trace: did every waiter of r block before tracing began? The trace
- * saw nothing of how they got there (a window of a running service, as
- * /debug/pprof/trace takes), and a site it never saw released says
- * nothing about whether anything will: an idle worker pool and a leak
- * look the same. */
+/* A trace: blocked before tracing began. The trace saw nothing of how it
+ * got there (a window of a running service, as /debug/pprof/trace takes),
+ * and a site it never saw released says nothing about whether anything
+ * will: an idle worker pool and a leak look the same. */
 static bool
-waits_before_trace(struct build *b, uint32_t r)
+wait_before_trace(const struct build *b, uint32_t g)
 {
-	const struct gx_wg_resource *R = &b->w->res[r];
-
-	if (R->nwaiters == 0)
-		return false;
-	for (uint32_t i = 0; i < R->nwaiters; i++) {
-		const struct gx_goroutine_rec *wg =
-			gx_store_goroutine(b->s, b->w->waiters[R->first_waiter + i]);
-
-		if (!(wg->flags & GX_G_WAIT_BEFORE_START))
-			return false;
-	}
-	return true;
+	return (gx_store_goroutine(b->s, g)->flags & GX_G_WAIT_BEFORE_START) != 0;
 }
 
-/* A trace: is every waiter of r blocked inside the standard library (its
- * innermost frame above sync and the runtime is the library's: a
- * net/http round trip, a transport's loop), for under a minute? The other
- * end is a goroutine a trace cannot link it to (it records no pointers):
- * a slow backend's response looks like a leak. A wait in the user's own
- * code (a channel, a sync.Mutex) is judged as usual. */
+/* Blocked inside the standard library (its innermost frame above sync and
+ * the runtime is the library's: a net/http round trip, a transport's
+ * loop), for under a minute. In a trace the other end is a goroutine
+ * nothing links it to (a trace records no pointers): a slow backend's
+ * response looks like a leak. A wait in the user's own code (a channel, a
+ * sync.Mutex) is judged as usual. */
 static bool
-std_site_waiters(struct build *b, uint32_t r)
+std_site_wait(const struct build *b, uint32_t g)
+{
+	const struct gx_goroutine_rec *wg = gx_store_goroutine(b->s, g);
+	uint32_t fi = b->w->gw[g].site_frame;
+	const struct gx_frame_rec *f =
+		fi == GX_NONE32 ? NULL : gx_store_stack_frame(b->s, wg->stack, fi);
+	const char *fn;
+	size_t n;
+
+	if (wg->wait_ns >= PASSING_WAIT_NS || f == NULL)
+		return false;
+	fn = gx_store_str(b->s, f->func, &n);
+	return gx_func_is_std(fn, n);
+}
+
+/* Does r have waiters, each of them one that is(b, g)? */
+static bool
+all_waiters(const struct build *b, uint32_t r, bool (*is)(const struct build *, uint32_t))
 {
 	const struct gx_wg_resource *R = &b->w->res[r];
 
-	if (R->nwaiters == 0)
-		return false;
-	for (uint32_t i = 0; i < R->nwaiters; i++) {
-		uint32_t g = b->w->waiters[R->first_waiter + i];
-		const struct gx_goroutine_rec *wg = gx_store_goroutine(b->s, g);
-		const struct gx_wg_goroutine *x = &b->w->gw[g];
-		const struct gx_frame_rec *f;
-		const char *fn;
-		size_t n;
-
-		if (wg->wait_ns >= 60 * INT64_C(1000000000) || x->site_frame == GX_NONE32)
+	for (uint32_t i = 0; i < R->nwaiters; i++)
+		if (!is(b, b->w->waiters[R->first_waiter + i]))
 			return false;
-		f = gx_store_stack_frame(b->s, wg->stack, x->site_frame);
-		if (f == NULL)
-			return false;
-		fn = gx_store_str(b->s, f->func, &n);
-		if (!gx_func_is_std(fn, n))
-			return false;
-	}
-	return true;
+	return R->nwaiters > 0;
 }
 
 /* 4: candidates of every resource. */
@@ -1461,15 +1443,26 @@ parent_key(const char *fn, size_t n)
 	return gx_hash64(fn, n, 0x636c6f73u);
 }
 
-/* Every user function on the stacks of the goroutines that are not
- * blocked, sorted by key. Functions: a mutex's holder may be one of them
- * when it is inside the function that waits to lock it (a lock held
- * briefly, its holder runnable on a starved machine). Closures (keyed by
- * the function they are defined in): a closure shares the channels and
- * locks its function made, so it may be the other end of a wait there.
- * Each is a struct hist: site the key, unblocker the goroutine. */
+/* Functions on goroutines' stacks, as struct hist (site the key,
+ * unblocker the goroutine), sorted by key:
+ *  - FUNCS_LIVE: every user function on the stacks of the goroutines that
+ *    are not blocked, keyed by function: a mutex's holder may be one of
+ *    them when it is inside the function that waits to lock it (a lock
+ *    held briefly, its holder runnable on a starved machine);
+ *  - FUNCS_LIVE_CLOSURES: their closures, keyed by the function they are
+ *    defined in (parent_key): a closure shares the channels and locks its
+ *    function made, so it may be the other end of a wait there;
+ *  - FUNCS_STD: every standard-library function on any goroutine's stack,
+ *    keyed by its name (parent_key): a library hands the caller a callback
+ *    (a closure: net/http's body-EOF function readLoop.func4) that
+ *    rendezvouses with the function that made it, running in a goroutine
+ *    of its own (the connection's readLoop). Kept to the library: a user's
+ *    closure leaked by a long-running function (main's) must not look
+ *    released by it. */
+enum funcs_kind { FUNCS_LIVE, FUNCS_LIVE_CLOSURES, FUNCS_STD };
+
 static struct hist *
-live_funcs(struct build *b, bool closures, size_t *n)
+funcs_on_stacks(struct build *b, enum funcs_kind kind, size_t *n)
 {
 	const struct gx_store *s = b->s;
 	struct hist *v = NULL;
@@ -1480,68 +1473,38 @@ live_funcs(struct build *b, bool closures, size_t *n)
 		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
 		size_t depth;
 
-		if (blocked_kind((enum gx_wait_kind)b->w->gw[g].kind) || !b->w->alive[g] ||
-		    (gr->flags & GX_G_SYSTEM))
+		if ((gr->flags & GX_G_SYSTEM) ||
+		    (kind != FUNCS_STD &&
+		     (blocked_kind((enum gx_wait_kind)b->w->gw[g].kind) || !b->w->alive[g])))
 			continue;
 		depth = gx_store_stack_depth(s, gr->stack);
 		for (size_t i = 0; i < depth && i < LIVE_FRAMES_MAX; i++) {
 			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
-			uint64_t key = f != NULL ? f->func : 0;
-
-			if (!gx_wg_user_frame(s, f))
-				continue;
-			if (closures) {
-				size_t fn;
-				const char *name = gx_store_str(s, f->func, &fn);
-				size_t pn = gx_func_closure_parent_len(name, fn);
-
-				if (pn == 0)
-					continue;
-				key = parent_key(name, pn);
-			}
-			gx_grow(&v, &cap, *n + 1, sizeof(*v));
-			v[(*n)++] = (struct hist){ .site = key, .unblocker = (uint32_t)g, .count = 1 };
-		}
-	}
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_hist);
-	return v;
-}
-
-/* Every standard-library function on any goroutine's stack, keyed by its
- * name (parent_key), sorted: a library hands the caller a callback (a
- * closure: net/http's body-EOF function readLoop.func4) that rendezvouses
- * with the function that made it, running in a goroutine of its own (the
- * connection's readLoop). Kept to the library: a user's closure leaked by
- * a long-running function (main's) must not look released by it. */
-static struct hist *
-std_funcs(struct build *b, size_t *n)
-{
-	const struct gx_store *s = b->s;
-	struct hist *v = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	for (size_t g = 0; g < b->n; g++) {
-		const struct gx_goroutine_rec *gr = gx_store_goroutine(s, g);
-		size_t depth;
-
-		if (gr->flags & GX_G_SYSTEM)
-			continue;
-		depth = gx_store_stack_depth(s, gr->stack);
-		for (size_t i = 0; i < depth && i < LIVE_FRAMES_MAX; i++) {
-			const struct gx_frame_rec *f = gx_store_stack_frame(s, gr->stack, i);
-			size_t fn;
+			uint64_t key;
+			size_t fn, pn;
 			const char *name;
 
 			if (!gx_wg_user_frame(s, f))
 				continue;
 			name = gx_store_str(s, f->func, &fn);
-			if (!gx_func_is_std(name, fn))
-				continue;
+			switch (kind) {
+			case FUNCS_LIVE:
+				key = f->func;
+				break;
+			case FUNCS_LIVE_CLOSURES:
+				pn = gx_func_closure_parent_len(name, fn);
+				if (pn == 0)
+					continue;
+				key = parent_key(name, pn);
+				break;
+			default:
+				if (!gx_func_is_std(name, fn))
+					continue;
+				key = parent_key(name, fn);
+				break;
+			}
 			gx_grow(&v, &cap, *n + 1, sizeof(*v));
-			v[(*n)++] = (struct hist){ .site = parent_key(name, fn), .unblocker = (uint32_t)g,
-			                           .count = 1 };
+			v[(*n)++] = (struct hist){ .site = key, .unblocker = (uint32_t)g, .count = 1 };
 		}
 	}
 	if (*n > 1)
@@ -1603,9 +1566,9 @@ build_candidates(struct build *b)
 	if (b->n > 1)
 		qsort(bc.idx, b->n, sizeof *bc.idx, cmp_creator);
 	hist = build_history(b, trace, &nhist, &part, &npart, &lord, &nlord);
-	lf = live_funcs(b, false, &nlf);
-	lc = live_funcs(b, true, &nlc);
-	stdf = std_funcs(b, &nstdf);
+	lf = funcs_on_stacks(b, FUNCS_LIVE, &nlf);
+	lc = funcs_on_stacks(b, FUNCS_LIVE_CLOSURES, &nlc);
+	stdf = funcs_on_stacks(b, FUNCS_STD, &nstdf);
 	key_seen = xcalloc(b->nkeys + 1, sizeof(*key_seen));
 	if (trace) {
 		for (size_t g = 0; g < b->n; g++) {
@@ -1978,9 +1941,9 @@ build_candidates(struct build *b)
 		 * blocked inside the library (an io.Pipe write) is judged as
 		 * usual. */
 		if (!strong_since(b, deps0, xe0)) {
-			if (std_waiters(b, (uint32_t)r))
+			if (all_waiters(b, (uint32_t)r, std_goroutine_wait))
 				b->weak_std_res[r] = GX_UND_STD;
-			else if (trace && std_site_waiters(b, (uint32_t)r))
+			else if (trace && all_waiters(b, (uint32_t)r, std_site_wait))
 				b->weak_std_res[r] = GX_UND_STD_CALL;
 		}
 		b->cand[r] = found;
@@ -2030,7 +1993,7 @@ build_candidates(struct build *b)
 		for (size_t r = 0; r < w->nres; r++) {
 			w->res[r].releasers = b->cand[r];
 			if (b->cand[r] == 0 && !b->runtime_release[r] && b->undetermined_res[r] == 0 &&
-			    waits_before_trace(b, (uint32_t)r))
+			    all_waiters(b, (uint32_t)r, wait_before_trace))
 				b->undetermined_res[r] = GX_UND_BEFORE_TRACE;
 		}
 	}
