@@ -7,6 +7,7 @@
 
 #include "gotrex/dump.h"
 #include "gotrex/gofunc.h"
+#include "gotrex/logjson.h"
 #include "gotrex/util.h"
 
 /* A front cache from text in the input buffer to builder ids, so that text
@@ -279,6 +280,28 @@ cstr_n(struct gx_builder *b, const char *s, size_t n)
 	return s != NULL && n > 0 ? gx_builder_str(b, s, n) : 0;
 }
 
+/* A JSON-lines log (docker's json-file, journalctl -o json): the dump is
+ * in its records' text. Says what was done, and when line numbers no
+ * longer are the file's. Frees text. */
+static char *
+unwrap_json_log(char *text, size_t *len, const char *name, struct gx_diag *d)
+{
+	struct gx_logjson_stats st;
+	char *u = gx_logjson_unwrap(text, *len, len, &st);
+
+	free(text);
+	gx_diag_add(d, GX_NOTE, name, GX_NOWHERE, GX_NOWHERE,
+	            "read as a JSON-lines log: the text of %llu records%s%s",
+	            (unsigned long long)st.records,
+	            st.one_to_one ? "" : "; line numbers are those of that text, not of the file",
+	            st.dropped > 0 ? "; records of other streams than the dump's left out" : "");
+	if (st.bad_escapes > 0)
+		gx_diag_add(d, GX_WARNING, name, GX_NOWHERE, GX_NOWHERE,
+		            "%llu escapes in the JSON strings are not JSON; kept as written",
+		            (unsigned long long)st.bad_escapes);
+	return u;
+}
+
 int
 gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 {
@@ -292,6 +315,8 @@ gx_dump_load(struct gx_input *in, struct gx_builder *b, struct gx_diag *d)
 	text = gx_input_slurp(in, &len, d);
 	if (text == NULL)
 		return -1;
+	if (gx_logjson_sniff(text, len))
+		text = unwrap_json_log(text, &len, gx_input_name(in), d);
 	memset(&l, 0, sizeof(l));
 	l.b = b;
 	l.d = d;

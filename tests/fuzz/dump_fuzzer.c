@@ -1,5 +1,7 @@
 /* libFuzzer target: the text goroutine dump parser, streaming and
- * collecting. Every text the parser returns must lie inside the input. */
+ * collecting, and the JSON-lines log unwrapping in front of it. Every
+ * text the parser returns must lie inside the input; the unwrapped text
+ * is no longer than the input plus a newline per line. */
 #include "config.h"
 
 #include <stdint.h>
@@ -8,6 +10,7 @@
 
 #include "gotrex/diag.h"
 #include "gotrex/dump.h"
+#include "gotrex/logjson.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,6 +67,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	gx_dump_free(dump);
 	gx_diag_clear(&d);
+	if (gx_logjson_sniff(text, size)) {
+		struct gx_logjson_stats st;
+		size_t n, lines = 1;
+		char *u = gx_logjson_unwrap(text, size, &n, &st);
+
+		for (i = 0; i < size; i++)
+			lines += text[i] == '\n';
+		if (n > size + lines || u[n] != '\0' || strlen(u) > n)
+			abort();
+		dump = gx_dump_parse(u, n, "fuzz", &d);
+		gx_dump_free(dump);
+		gx_diag_clear(&d);
+		free(u);
+	}
 	free(text);
 	return 0;
 }
