@@ -924,7 +924,8 @@ static void
 count_trace(const struct stats_ctx *c, struct trace_counts *t)
 {
 	size_t g, i, n;
-	const struct gx_event_rec *ev;
+	struct gx_event_cursor cur = { 0 };
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof *chunk);
 
 	memset(t, 0, sizeof(*t));
 	for (g = 0; g < gx_store_goroutine_count(c->s); g++) {
@@ -935,13 +936,16 @@ count_trace(const struct stats_ctx *c, struct trace_counts *t)
 				t->into[sp[i].state]++;
 		gx_store_spans_drop(c->s, g);
 	}
-	ev = gx_store_events(c->s, &n);
-	for (i = 0; i < n; i++) {
-		if (ev[i].kind < GX_EV_KIND_COUNT)
-			t->events[ev[i].kind]++;
-		else
-			t->other_events++;
+	/* a chunk at a time: a big trace's events do not all fit in memory */
+	while ((n = gx_store_events_read(c->s, &cur, chunk, GX_EVENTS_CHUNK)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (chunk[i].kind < GX_EV_KIND_COUNT)
+				t->events[chunk[i].kind]++;
+			else
+				t->other_events++;
+		}
 	}
+	free(chunk);
 	t->pspans = gx_store_pspan_count(c->s);
 }
 

@@ -631,8 +631,9 @@ eval(struct ev *e, uint32_t idx, uint32_t g, const struct gx_goroutine_rec *r)
 static void
 scan_events(struct ev *e, struct qnode *nd)
 {
-	size_t ng = gx_store_goroutine_count(e->s), ne, i;
-	const struct gx_event_rec *ev = gx_store_events(e->s, &ne);
+	size_t ng = gx_store_goroutine_count(e->s), got, i;
+	struct gx_event_cursor cur = { 0 };
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof *chunk);
 	struct open {
 		int64_t *t;
 		uint8_t *hit;
@@ -643,44 +644,47 @@ scan_events(struct ev *e, struct qnode *nd)
 	nd->ncache = ng;
 	if (nd->kind == QN_REGION && e->win)
 		open = xcalloc(ng ? ng : 1, sizeof(*open));
-	for (i = 0; i < ne; i++) {
-		const struct gx_event_rec *x = &ev[i];
-		const char *t;
-		size_t n;
+	/* a chunk at a time: a big trace's events do not all fit in memory */
+	while ((got = gx_store_events_read(e->s, &cur, chunk, GX_EVENTS_CHUNK)) > 0) {
+		for (i = 0; i < got; i++) {
+			const struct gx_event_rec *x = &chunk[i];
+			const char *t;
+			size_t n;
 
-		if (x->g >= ng)
-			continue;
-		if (nd->kind == QN_LOG) {
-			if (x->kind != GX_EV_LOG || (e->win && (x->ns < e->w0 || x->ns > e->w1)))
+			if (x->g >= ng)
 				continue;
-			t = gx_store_str(e->s, x->str, &n);
-			if (match_text(e, &nd->m, t, n))
-				nd->cache[x->g] = 1;
-			continue;
-		}
-		if (x->kind == GX_EV_REGION_BEGIN) {
-			bool hit;
-
-			t = gx_store_str(e->s, x->str, &n);
-			hit = match_text(e, &nd->m, t, n);
-			if (open == NULL) {
-				if (hit)
+			if (nd->kind == QN_LOG) {
+				if (x->kind != GX_EV_LOG || (e->win && (x->ns < e->w0 || x->ns > e->w1)))
+					continue;
+				t = gx_store_str(e->s, x->str, &n);
+				if (match_text(e, &nd->m, t, n))
 					nd->cache[x->g] = 1;
 				continue;
 			}
-			if (open[x->g] == NULL)
-				open[x->g] = xcalloc(1, sizeof(**open));
-			gx_grow(&open[x->g]->t, &open[x->g]->cap, open[x->g]->n + 1, sizeof(int64_t));
-			gx_grow(&open[x->g]->hit, &open[x->g]->cap2, open[x->g]->n + 1, 1);
-			open[x->g]->t[open[x->g]->n] = x->ns;
-			open[x->g]->hit[open[x->g]->n] = hit;
-			open[x->g]->n++;
-		} else if (x->kind == GX_EV_REGION_END && open != NULL && open[x->g] != NULL &&
-		           open[x->g]->n > 0) {
-			size_t k = --open[x->g]->n;
+			if (x->kind == GX_EV_REGION_BEGIN) {
+				bool hit;
 
-			if (open[x->g]->hit[k] && open[x->g]->t[k] <= e->w1 && x->ns >= e->w0)
-				nd->cache[x->g] = 1;
+				t = gx_store_str(e->s, x->str, &n);
+				hit = match_text(e, &nd->m, t, n);
+				if (open == NULL) {
+					if (hit)
+						nd->cache[x->g] = 1;
+					continue;
+				}
+				if (open[x->g] == NULL)
+					open[x->g] = xcalloc(1, sizeof(**open));
+				gx_grow(&open[x->g]->t, &open[x->g]->cap, open[x->g]->n + 1, sizeof(int64_t));
+				gx_grow(&open[x->g]->hit, &open[x->g]->cap2, open[x->g]->n + 1, 1);
+				open[x->g]->t[open[x->g]->n] = x->ns;
+				open[x->g]->hit[open[x->g]->n] = hit;
+				open[x->g]->n++;
+			} else if (x->kind == GX_EV_REGION_END && open != NULL && open[x->g] != NULL &&
+			           open[x->g]->n > 0) {
+				size_t k = --open[x->g]->n;
+
+				if (open[x->g]->hit[k] && open[x->g]->t[k] <= e->w1 && x->ns >= e->w0)
+					nd->cache[x->g] = 1;
+			}
 		}
 	}
 	if (open != NULL) {
@@ -699,6 +703,7 @@ scan_events(struct ev *e, struct qnode *nd)
 		}
 		free(open);
 	}
+	free(chunk);
 }
 
 static void set_error(struct gx_query_error *err, const struct qnode *nd, const char *fmt, ...)

@@ -152,10 +152,12 @@ put_wait(struct gx_buf *out, const struct gx_store *s, const struct gx_goroutine
 /* ------------------------------------------------------------------ */
 /* Text */
 
-/* Window events of the stuck goroutines, grouped by goroutine. */
+/* Window events of the stuck goroutines, grouped by goroutine: copies
+ * (the store's events are read a chunk at a time, never all at once). */
 struct wev {
 	uint32_t g;
-	uint32_t i;           /* index in the event table */
+	uint32_t i;           /* index in the event table: the order of ties */
+	struct gx_event_rec ev;
 };
 
 static int
@@ -175,35 +177,37 @@ window_events(const struct gx_waitgraph *w, int64_t t, int64_t window, size_t *n
 {
 	const struct gx_store *s = gx_wg_store(w);
 	const struct gx_deadlock *dl = gx_wg_deadlock(w);
-	size_t nev, lo = 0, hi, ng = gx_store_goroutine_count(s), cap = 0;
-	const struct gx_event_rec *ev = gx_store_events(s, &nev);
+	size_t ng = gx_store_goroutine_count(s), cap = 0, got, at = 0;
 	uint8_t *stuck = xcalloc(ng + 1, 1);
 	struct wev *v = NULL;
+	struct gx_event_cursor cur = { 0 };
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof *chunk);
+	bool past = false;
 
 	*n = 0;
 	for (size_t i = 0; i < dl->nstuck; i++)
 		if (dl->stuck[i] < ng)
 			stuck[dl->stuck[i]] = 1;
-	hi = nev;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	/* Events are in time order: up to t. */
+	while (!past && (got = gx_store_events_read(s, &cur, chunk, GX_EVENTS_CHUNK)) > 0) {
+		for (size_t i = 0; i < got; i++, at++) {
+			const struct gx_event_rec *e = &chunk[i];
+			uint32_t k = e->kind;
 
-		if (ev[mid].ns < t - window)
-			lo = mid + 1;
-		else
-			hi = mid;
+			if (e->ns > t) {
+				past = true;
+				break;
+			}
+			if (e->ns < t - window || e->g >= ng || !stuck[e->g])
+				continue;
+			if (k != GX_EV_UNBLOCK && k != GX_EV_LOG && k != GX_EV_REGION_BEGIN &&
+			    k != GX_EV_REGION_END)
+				continue;
+			gx_grow(&v, &cap, *n + 1, sizeof *v);
+			v[(*n)++] = (struct wev){ .g = e->g, .i = (uint32_t)at, .ev = *e };
+		}
 	}
-	for (size_t i = lo; i < nev && ev[i].ns <= t; i++) {
-		uint32_t k = ev[i].kind;
-
-		if (ev[i].g >= ng || !stuck[ev[i].g])
-			continue;
-		if (k != GX_EV_UNBLOCK && k != GX_EV_LOG && k != GX_EV_REGION_BEGIN &&
-		    k != GX_EV_REGION_END)
-			continue;
-		gx_grow(&v, &cap, *n + 1, sizeof *v);
-		v[(*n)++] = (struct wev){ .g = ev[i].g, .i = (uint32_t)i };
-	}
+	free(chunk);
 	if (*n > 1)
 		qsort(v, *n, sizeof *v, cmp_wev);
 	free(stuck);
@@ -227,9 +231,8 @@ window_walk(const struct gx_waitgraph *w, uint32_t g, int64_t t, int64_t window,
             void *ctx)
 {
 	const struct gx_store *s = gx_wg_store(w);
-	size_t nsp, first = 0, lo = 0, hi = nwv, nev, total = 0, skip, e, i, left_out;
+	size_t nsp, first = 0, lo = 0, hi = nwv, total = 0, skip, e, i, left_out;
 	const struct gx_span_rec *sp = gx_store_spans(s, g, &nsp);
-	const struct gx_event_rec *ev = gx_store_events(s, &nev);
 
 	while (first < nsp && sp[first].end_ns != GX_TIME_NONE && sp[first].end_ns < t - window)
 		first++;
@@ -249,14 +252,14 @@ window_walk(const struct gx_waitgraph *w, uint32_t g, int64_t t, int64_t window,
 	left_out = skip = total > WINDOW_SPANS_MAX ? total - WINDOW_SPANS_MAX : 0;
 	for (e = lo, i = first; (i < nsp && sp[i].start_ns <= t) || (e < nwv && wv[e].g == g);) {
 		bool span = i < nsp && sp[i].start_ns <= t &&
-		            !(e < nwv && wv[e].g == g && ev[wv[e].i].ns <= sp[i].start_ns);
+		            !(e < nwv && wv[e].g == g && wv[e].ev.ns <= sp[i].start_ns);
 		struct wstep st = { NULL, NULL, false };
 
 		if (span) {
 			st.sp = &sp[i++];
 			st.before = st.sp->start_ns < t - window;
 		} else {
-			st.ev = &ev[wv[e++].i];
+			st.ev = &wv[e++].ev;
 		}
 		if (skip > 0) {
 			skip--;

@@ -415,6 +415,38 @@ gx_store_events(const struct gx_store *s, size_t *n)
 	return s->events->v;
 }
 
+size_t
+gx_store_events_read(const struct gx_store *s, struct gx_event_cursor *c,
+                     struct gx_event_rec *buf, size_t cap)
+{
+	const unsigned char *in = s->t[GX_T_EVENTS];
+	uint64_t avail = s->n[GX_T_EVENTS], total = s->h->tables[GX_T_EVENTS].records;
+	size_t k = 0;
+
+	if (s->events->done) {
+		/* unpacked already: serve the array */
+		if (c->done < s->events->n) {
+			k = s->events->n - (size_t)c->done < cap ? s->events->n - (size_t)c->done : cap;
+			memcpy(buf, (const struct gx_event_rec *)s->events->v + c->done, k * sizeof(*buf));
+			c->done += k;
+		}
+		return k;
+	}
+	for (; k < cap && c->done < total && c->pos < avail; k++) {
+		size_t got = event_codec.get(&c->prev, in + c->pos, (size_t)(avail - c->pos), &buf[k]);
+
+		if (got == 0) {
+			c->pos = avail; /* damaged: what came before it, as gx_store_events */
+			break;
+		}
+		c->pos += got;
+		c->done++;
+		c->prev = buf[k];
+		buf[k].g = map_g(s, buf[k].g);
+	}
+	return k;
+}
+
 const struct gx_pspan_rec *
 gx_store_pspans(const struct gx_store *s, size_t *n)
 {

@@ -1143,15 +1143,22 @@ idmap_find(const struct idmap *m, const struct gx_store *s, uint64_t id)
  * The work is done goroutine by goroutine, so that only one goroutine's
  * spans are unpacked at a time (a big trace has far more spans than
  * memory wants to hold at once). */
+/* Of an unblock event, what the history uses. */
+struct unblock {
+	int64_t ns;
+	uint64_t arg0;        /* the unblocker's goroutine id, 0 if none */
+	gx_stack stack;       /* where the unblocker was */
+};
+
 static struct hist *
 build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, size_t *npart,
               struct hist **lord, size_t *nlord)
 {
 	const struct gx_store *s = b->s;
-	size_t nev = 0, nu = 0, caplord = 0;
-	const struct gx_event_rec *ev = NULL;
+	size_t nu = 0, caplord = 0;
+	struct unblock *ub = NULL;
 	struct hagg ha = { 0 }, pa = { 0 };
-	size_t *off = NULL, *byg = NULL;
+	size_t *off = NULL;
 	struct idmap ids = { 0 };
 	/* The last answers, reused while they hold. */
 	bool have_last = false, have_ev = false;
@@ -1167,22 +1174,34 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 	*lord = NULL;
 	*nlord = 0;
 	if (gx_store_event_count(s) > 0) {
-		ev = gx_store_events(s, &nev);
-		/* The unblock events of each goroutine, in time order. */
-		/* Counted first, then placed: most of a trace's events are
-		 * unblocks, so no list of them beside this one. */
+		/* The unblock events of each goroutine, in time order, as
+		 * what is used of them (most of a trace's events are unblocks:
+		 * 24 bytes each here, not all 40 of every event). Counted in
+		 * one pass over the store's events, placed in a second. */
+		struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof *chunk);
+		struct gx_event_cursor cur = { 0 };
+		size_t got;
+
 		off = xcalloc(b->n + 2, sizeof *off);
-		for (size_t i = 0; i < nev; i++)
-			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n) {
-				off[ev[i].g + 2]++;
-				nu++;
-			}
+		while ((got = gx_store_events_read(s, &cur, chunk, GX_EVENTS_CHUNK)) > 0)
+			for (size_t i = 0; i < got; i++)
+				if (chunk[i].kind == GX_EV_UNBLOCK && chunk[i].g < b->n) {
+					off[chunk[i].g + 2]++;
+					nu++;
+				}
 		for (size_t g = 0; g < b->n; g++)
 			off[g + 2] += off[g + 1];
-		byg = xmalloc((nu + 1) * sizeof *byg);
-		for (size_t i = 0; i < nev; i++)
-			if (ev[i].kind == GX_EV_UNBLOCK && ev[i].g < b->n)
-				byg[off[ev[i].g + 1]++] = i;
+		ub = xmalloc((nu + 1) * sizeof *ub);
+		memset(&cur, 0, sizeof cur);
+		while ((got = gx_store_events_read(s, &cur, chunk, GX_EVENTS_CHUNK)) > 0)
+			for (size_t i = 0; i < got; i++) {
+				const struct gx_event_rec *e = &chunk[i];
+
+				if (e->kind != GX_EV_UNBLOCK || e->g >= b->n || off[e->g + 1] >= nu)
+					continue;
+				ub[off[e->g + 1]++] = (struct unblock){ e->ns, e->arg0, e->stack };
+			}
+		free(chunk);
 		if (nu > 0)
 			idmap_init(&ids, s, b->n);
 	}
@@ -1198,7 +1217,7 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 			continue;
 		sp = gx_store_spans(s, g, &nsp);
 		for (size_t j = off != NULL ? off[g] : 0; off != NULL && j < off[g + 1]; j++) {
-			const struct gx_event_rec *e = &ev[byg[j]];
+			const struct unblock *e = &ub[j];
 			const struct gx_span_rec *w8;
 			size_t at_span;
 			uint32_t u;
@@ -1275,7 +1294,7 @@ build_history(struct build *b, bool lock_order, size_t *nh, struct hist **part, 
 		gx_store_spans_drop(s, g);
 	}
 	free(off);
-	free(byg);
+	free(ub);
 	free(ids.id);
 	free(ids.g);
 	free(ha.slot);

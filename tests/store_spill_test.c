@@ -258,6 +258,32 @@ check_config(size_t run, uint64_t seed, bool with_late, bool async)
 		}
 	}
 	assert_int_equal(k, ns);
+	/* The events read a chunk at a time, before they are unpacked (from
+	 * the packed table) and after (from the array): the model's, in order. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct gx_event_cursor c = { 0 };
+		struct gx_event_rec chunk[37];
+		size_t got, at = 0, cap = 1;
+
+		if (pass == 1)
+			(void)gx_store_events(s, &n);
+		while ((got = gx_store_events_read(s, &c, chunk, cap)) > 0) {
+			assert_true(got <= cap);
+			for (j = 0; j < got; j++, at++) {
+				assert_true(at < NE);
+				assert_int_equal(chunk[j].ns, ev[at].ns);
+				assert_int_equal(chunk[j].kind, ev[at].kind);
+				assert_int_equal(chunk[j].g, ev[at].g == GX_NONE32 ? GX_NONE32 : newidx[ev[at].g]);
+				assert_int_equal(chunk[j].arg0, ev[at].arg0);
+				assert_int_equal(chunk[j].arg1, ev[at].arg1);
+				assert_int_equal(chunk[j].str, ev[at].str);
+				assert_int_equal(chunk[j].stack, ev[at].stack);
+			}
+			cap = (cap + 5) % GX_ARRAY_SIZE(chunk) + 1; /* 1, 7, 13, ... 37, 6, ... */
+		}
+		assert_int_equal(at, NE);
+		assert_int_equal(gx_store_events_read(s, &c, chunk, 1), 0);
+	}
 	{
 		const struct gx_event_rec *e = gx_store_events(s, &n);
 

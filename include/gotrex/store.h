@@ -277,6 +277,18 @@ const struct gx_span_rec *gx_store_spans(const struct gx_store *s, size_t g, siz
  * keeps none of them, so that it does not hold all of them at once. */
 void gx_store_spans_drop(const struct gx_store *s, size_t g);
 const struct gx_event_rec *gx_store_events(const struct gx_store *s, size_t *n);
+/* The events in order, a chunk at a time, without unpacking them all (a
+ * big trace holds hundreds of MB of them): up to cap events after the
+ * cursor's last into buf; 0 at the end. A cursor starts zeroed ({0}). */
+struct gx_event_cursor {
+	uint64_t pos;               /* bytes of the packed table read */
+	uint64_t done;              /* events returned */
+	struct gx_event_rec prev;   /* the last one as packed (its g not mapped) */
+};
+size_t gx_store_events_read(const struct gx_store *s, struct gx_event_cursor *c,
+                            struct gx_event_rec *buf, size_t cap);
+/* A cap for it that reads quickly and keeps little: 160 KiB of events. */
+#define GX_EVENTS_CHUNK 4096
 const struct gx_pspan_rec *gx_store_pspans(const struct gx_store *s, size_t *n);
 /* How many events and P spans the index holds, without unpacking them. */
 size_t gx_store_event_count(const struct gx_store *s);
