@@ -165,7 +165,28 @@ walk(const struct gx_store *s)
 			sum += (uint64_t)sp[j].start_ns + strlen(gx_store_str(s, sp[j].reason, NULL)) +
 			       gx_store_stack_depth(s, sp[j].stack);
 	}
-	ev = gx_store_events(s, &n);
+	{
+		/* the chunked reader first (from the packed table): the same
+		 * events as the unpacked array below, in the same order */
+		struct gx_event_cursor c = { 0 };
+		struct gx_event_rec chunk[7];
+		size_t got, seen = 0;
+
+		while ((got = gx_store_events_read(s, &c, chunk, GX_ARRAY_SIZE(chunk))) > 0) {
+			if (got > GX_ARRAY_SIZE(chunk))
+				abort();
+			for (j = 0; j < got; j++)
+				sum += (uint64_t)chunk[j].ns + chunk[j].g;
+			seen += got;
+		}
+		ev = gx_store_events(s, &n);
+		if (seen != n)
+			abort();
+		if (n > 0 && (c = (struct gx_event_cursor){ 0 },
+		              gx_store_events_read(s, &c, chunk, 1) != 1 ||
+		              memcmp(&chunk[0], &ev[0], sizeof(ev[0])) != 0))
+			abort();
+	}
 	for (j = 0; j < n && j < 100000; j++)
 		sum += (uint64_t)ev[j].ns + strlen(gx_store_str(s, ev[j].str, NULL)) +
 		       gx_store_stack_depth(s, ev[j].stack);
