@@ -40,22 +40,6 @@ usage(FILE *f)
 	        "is replaced only with --force.\n");
 }
 
-static void
-print_query_error(const char *expr, const struct gx_query_error *err)
-{
-	char *msg = gx_query_error_format(expr, err);
-	char *nl = strchr(msg, '\n');
-
-	fprintf(stderr, "gotrex export: error in the query:\n");
-	if (nl != NULL) {
-		*nl = '\0';
-		fprintf(stderr, "  %s\n  %s\n", msg, nl + 1);
-	} else {
-		fprintf(stderr, "  %s\n", msg);
-	}
-	free(msg);
-}
-
 /* "--opt value" or "--opt=value": 1 with *val set, 0 when argv[*i] is
  * not this option, -1 when its value is missing. */
 static int
@@ -149,7 +133,7 @@ gx_cmd_export(int argc, char **argv)
 	}
 	q = gx_query_parse(expr, &err);
 	if (q == NULL) {
-		print_query_error(expr, &err);
+		gx_cli_query_error("export", expr, &err);
 		return 2;
 	}
 	s = gx_cli_load("export", path, &o, &d);
@@ -167,7 +151,7 @@ gx_cmd_export(int argc, char **argv)
 		env.deadlock = &dl.hook;
 	}
 	if (gx_query_select(q, &env, &v, &n, &err) < 0) {
-		print_query_error(expr, &err);
+		gx_cli_query_error("export", expr, &err);
 		rc = 2;
 		goto out;
 	}

@@ -40,23 +40,6 @@ usage(FILE *f)
 	        "Exit status: 0 matches, 1 no match, 2 error. See doc/query.md for the language.\n");
 }
 
-/* Print a query error as the query with a caret under the bad spot. */
-static void
-print_query_error(const char *cmd, const char *expr, const struct gx_query_error *err)
-{
-	char *msg = gx_query_error_format(expr, err);
-	char *nl = strchr(msg, '\n');
-
-	fprintf(stderr, "gotrex %s: error in the query:\n", cmd);
-	if (nl != NULL) {
-		*nl = '\0';
-		fprintf(stderr, "  %s\n  %s\n", msg, nl + 1);
-	} else {
-		fprintf(stderr, "  %s\n", msg);
-	}
-	free(msg);
-}
-
 static void
 wait_text(struct gx_buf *out, const struct gx_goroutine_rec *r, bool ascii)
 {
@@ -254,7 +237,7 @@ gx_cmd_query(int argc, char **argv)
 	/* Parse first: a typo is reported without loading anything. */
 	q = gx_query_parse(expr, &err);
 	if (q == NULL) {
-		print_query_error("query", expr, &err);
+		gx_cli_query_error("query", expr, &err);
 		return 2;
 	}
 	s = gx_cli_load("query", path, &o, &d);
@@ -273,7 +256,7 @@ gx_cmd_query(int argc, char **argv)
 		env.deadlock = &dl.hook;
 	}
 	if (gx_query_select(q, &env, &v, &n, &err) < 0) {
-		print_query_error("query", expr, &err);
+		gx_cli_query_error("query", expr, &err);
 		rc = 2;
 		goto out;
 	}

@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gotrex/cli.h"
@@ -39,4 +40,20 @@ gx_cli_ascii(void)
 	const char *cs = nl_langinfo(CODESET);
 
 	return cs == NULL || strcmp(cs, "UTF-8") != 0;
+}
+
+void
+gx_cli_query_error(const char *cmd, const char *expr, const struct gx_query_error *err)
+{
+	char *msg = gx_query_error_format(expr, err);
+	char *nl = strchr(msg, '\n');
+
+	fprintf(stderr, "gotrex %s: error in the query:\n", cmd);
+	if (nl != NULL) {
+		*nl = '\0';
+		fprintf(stderr, "  %s\n  %s\n", msg, nl + 1);
+	} else {
+		fprintf(stderr, "  %s\n", msg);
+	}
+	free(msg);
 }

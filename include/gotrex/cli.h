@@ -7,6 +7,7 @@
 
 #include "gotrex/diag.h"
 #include "gotrex/load.h"
+#include "gotrex/query.h"
 
 struct gx_command {
 	const char *name;
@@ -23,6 +24,11 @@ extern const struct gx_command gx_commands[];
  * is returned; on success the load's warnings are left in d. */
 struct gx_store *gx_cli_load(const char *cmd, const char *path,
                              const struct gx_load_opts *o, struct gx_diag *d);
+
+/* A query that cannot be read, to stderr: "gotrex CMD: error in the
+ * query:", the query, and a caret under the bad spot with what was
+ * expected there. */
+void gx_cli_query_error(const char *cmd, const char *expr, const struct gx_query_error *err);
 
 /* True when the locale's character set is not UTF-8: text is then
  * escaped to ASCII. Call after setlocale(). */
