@@ -31,6 +31,13 @@ struct unpacked {
 	bool done;
 };
 
+/* Where each GX_EVENTS_CHUNK-th event starts, and its time. */
+struct event_marks {
+	struct gx_event_cursor *at;
+	int64_t *ns;
+	size_t n;
+};
+
 struct gx_store {
 	const unsigned char *map;
 	size_t size;
@@ -42,6 +49,7 @@ struct gx_store {
 	 * valid until close. */
 	struct unpacked *spans;      /* per goroutine */
 	struct unpacked *events, *pspans;
+	struct event_marks *marks;   /* gx_store_events_seek's, NULL until then */
 };
 
 
@@ -183,6 +191,11 @@ gx_store_close(struct gx_store *s)
 	free(s->events);
 	free(s->pspans->v);
 	free(s->pspans);
+	if (s->marks != NULL) {
+		free(s->marks->at);
+		free(s->marks->ns);
+		free(s->marks);
+	}
 	munmap((void *)s->map, s->size);
 	free(s);
 }
@@ -445,6 +458,55 @@ gx_store_events_read(const struct gx_store *s, struct gx_event_cursor *c,
 		buf[k].g = map_g(s, buf[k].g);
 	}
 	return k;
+}
+
+static struct event_marks *
+event_marks(const struct gx_store *s)
+{
+	struct event_marks *m = xcalloc(1, sizeof(*m));
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof(*chunk));
+	struct gx_event_cursor c = { 0 };
+	size_t cap = 0, got;
+
+	for (;;) {
+		struct gx_event_cursor here = c;
+
+		if ((got = gx_store_events_read(s, &c, chunk, GX_EVENTS_CHUNK)) == 0)
+			break;
+		gx_grow(&m->at, &cap, m->n + 1, sizeof(*m->at));
+		m->ns = xreallocarray(m->ns, cap, sizeof(*m->ns));
+		m->at[m->n] = here;
+		m->ns[m->n] = chunk[0].ns;
+		m->n++;
+	}
+	free(chunk);
+	return m;
+}
+
+void
+gx_store_events_seek(const struct gx_store *s, int64_t ns, struct gx_event_cursor *c)
+{
+	struct event_marks *m;
+	size_t lo = 0, hi;
+
+	if (s->marks == NULL)
+		((struct gx_store *)s)->marks = event_marks(s); /* a cache: logically const */
+	m = s->marks;
+	/* The last chunk that starts before ns: an equal time may have
+	 * begun in the chunk before the one that starts at ns. */
+	hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->ns[mid] < ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		memset(c, 0, sizeof(*c));
+	else
+		*c = m->at[lo - 1];
 }
 
 const struct gx_pspan_rec *

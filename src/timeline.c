@@ -105,25 +105,32 @@ gx_timeline_prev_transition(const struct gx_span_rec *spans, size_t n, int64_t t
 	return lo >= 2 ? lo - 1 : GX_TL_NOSPAN;
 }
 
-const struct gx_event_rec *
-gx_timeline_unblock_at(const struct gx_store *s, uint32_t g, int64_t t)
+bool
+gx_timeline_unblock_at(const struct gx_store *s, uint32_t g, int64_t t, struct gx_event_rec *out)
 {
-	size_t n, lo = 0, hi, k;
-	const struct gx_event_rec *ev = gx_store_events(s, &n);
+	struct gx_event_cursor c;
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof(*chunk));
+	size_t got, ties = 0;
+	bool found = false, past = false;
 
-	hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ev[mid].ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
+	gx_store_events_seek(s, t, &c);
+	while (!found && !past && (got = gx_store_events_read(s, &c, chunk, GX_EVENTS_CHUNK)) > 0) {
+		for (size_t i = 0; i < got; i++) {
+			if (chunk[i].ns < t)
+				continue;
+			if (chunk[i].ns > t || ties++ >= MAX_TIES) {
+				past = true;
+				break;
+			}
+			if (chunk[i].kind == GX_EV_UNBLOCK && chunk[i].g == g) {
+				*out = chunk[i];
+				found = true;
+				break;
+			}
+		}
 	}
-	for (k = 0; lo < n && ev[lo].ns == t && k < MAX_TIES; lo++, k++)
-		if (ev[lo].kind == GX_EV_UNBLOCK && ev[lo].g == g)
-			return &ev[lo];
-	return NULL;
+	free(chunk);
+	return found;
 }
 
 int

@@ -707,6 +707,63 @@ test_events_order(void **state)
 	free(path);
 }
 
+/* Seeking by time over several chunks of events, with runs of equal times
+ * that straddle the chunks' edges (10 events per instant: 4096 is no
+ * multiple of 10), before and after the events are unpacked: the first
+ * event read at or after t is the first one at t. */
+static void
+test_events_seek(void **state)
+{
+	char *path = tpath("seek.gxi");
+	struct gx_builder *b = gx_builder_new(tmpdir);
+	struct gx_diag d = {0};
+	struct gx_store *s;
+	enum { NEV = 3 * GX_EVENTS_CHUNK + 123, PER = 10 };
+	struct gx_event_rec *chunk = xmalloc(GX_EVENTS_CHUNK * sizeof(*chunk));
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NEV; i++) {
+		struct gx_event_rec e;
+
+		memset(&e, 0, sizeof(e));
+		e.ns = (int64_t)(i / PER) * 7;
+		e.kind = GX_EV_LOG;
+		e.g = GX_NONE32;
+		e.arg0 = i;
+		gx_builder_event(b, &e);
+	}
+	assert_int_equal(gx_builder_write(b, path, NULL, "t", &d), 0);
+	gx_builder_free(b);
+	s = gx_store_open(path, &d);
+	assert_non_null(s);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			(void)gx_store_events(s, &n); /* now served from the array */
+		for (int64_t t = -3; t <= (int64_t)(NEV / PER) * 7 + 7; t += 1) {
+			struct gx_event_cursor c;
+			size_t got, want = 0;
+			bool seen = false;
+
+			/* the model: the first event at or after t */
+			while (want < NEV && (int64_t)(want / PER) * 7 < t)
+				want++;
+			gx_store_events_seek(s, t, &c);
+			while (!seen && (got = gx_store_events_read(s, &c, chunk, GX_EVENTS_CHUNK)) > 0)
+				for (i = 0; i < got && !seen; i++)
+					if (chunk[i].ns >= t) {
+						assert_int_equal(chunk[i].arg0, want);
+						seen = true;
+					}
+			assert_true(seen == (want < NEV));
+		}
+	}
+	free(chunk);
+	gx_store_close(s);
+	gx_diag_clear(&d);
+	free(path);
+}
+
 static void
 test_bad_goroutine_indexes(void **state)
 {
@@ -1003,6 +1060,7 @@ main(void)
 		cmocka_unit_test(test_many_spans),
 		cmocka_unit_test(test_big_goroutines),
 		cmocka_unit_test(test_events_order),
+		cmocka_unit_test(test_events_seek),
 		cmocka_unit_test(test_bad_goroutine_indexes),
 		cmocka_unit_test(test_empty_store),
 		cmocka_unit_test(test_write_failure_leaves_nothing),

@@ -253,7 +253,7 @@ test_known_row(void **state)
 	struct gx_timeline *tl;
 	uint8_t cells[8];
 	const struct gx_span_rec *sp;
-	const struct gx_event_rec *ev;
+	struct gx_event_rec ev;
 	size_t i, n;
 	uint32_t gi, g18;
 
@@ -303,10 +303,9 @@ test_known_row(void **state)
 	assert_int_equal(gx_timeline_prev_transition(sp, n, 100), GX_TL_NOSPAN);
 	assert_int_equal(gx_timeline_next_transition(sp, n, -50), 1);
 	assert_int_equal(gx_timeline_next_transition(sp, n, 500), GX_TL_NOSPAN);
-	ev = gx_timeline_unblock_at(s, gi, sp[4].start_ns);
-	assert_non_null(ev);
-	assert_int_equal(ev->arg0, 18);
-	assert_null(gx_timeline_unblock_at(s, gi, 450));
+	assert_true(gx_timeline_unblock_at(s, gi, sp[4].start_ns, &ev));
+	assert_int_equal(ev.arg0, 18);
+	assert_false(gx_timeline_unblock_at(s, gi, 450, &ev));
 	gx_timeline_free(tl);
 	gx_store_close(s);
 }

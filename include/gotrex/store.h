@@ -289,6 +289,12 @@ size_t gx_store_events_read(const struct gx_store *s, struct gx_event_cursor *c,
                             struct gx_event_rec *buf, size_t cap);
 /* A cap for it that reads quickly and keeps little: 160 KiB of events. */
 #define GX_EVENTS_CHUNK 4096
+/* A cursor from which gx_store_events_read gives the events at or after
+ * time ns (and up to GX_EVENTS_CHUNK before them, which the caller skips).
+ * The first call reads every event once to note where each chunk starts
+ * (a few hundred KiB for millions of events); later ones decode at most
+ * a chunk before the answer. Not thread-safe. */
+void gx_store_events_seek(const struct gx_store *s, int64_t ns, struct gx_event_cursor *c);
 const struct gx_pspan_rec *gx_store_pspans(const struct gx_store *s, size_t *n);
 /* How many events and P spans the index holds, without unpacking them. */
 size_t gx_store_event_count(const struct gx_store *s);

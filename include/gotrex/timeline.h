@@ -41,9 +41,10 @@ size_t gx_timeline_next_transition(const struct gx_span_rec *spans, size_t n, in
 size_t gx_timeline_prev_transition(const struct gx_span_rec *spans, size_t n, int64_t t);
 
 /* The GX_EV_UNBLOCK event that made goroutine index g runnable at instant
- * t (events are sorted by time: a binary search), or NULL. */
-const struct gx_event_rec *gx_timeline_unblock_at(const struct gx_store *s, uint32_t g,
-                                                  int64_t t);
+ * t, into *out: false when there is none. Events are sorted by time: the
+ * store seeks to t (gx_store_events_seek) and reads from there. */
+bool gx_timeline_unblock_at(const struct gx_store *s, uint32_t g, int64_t t,
+                            struct gx_event_rec *out);
 
 /* How interesting a state is when two fill a cell equally: running,
  * syscall, runnable, waiting, unknown, dead, not yet created. Lower is

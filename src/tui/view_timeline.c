@@ -496,7 +496,8 @@ describe(struct tui_view *v, const struct gx_goroutine_rec *r, uint32_t g,
 	struct tui_ctx *c = v->ctx;
 	const struct gx_store *s = c->store;
 	struct gx_buf b = { 0 };
-	const struct gx_event_rec *ev = NULL;
+	struct gx_event_rec ev;
+	bool woken = false;
 	int64_t woke = GX_TIME_NONE;
 	size_t len;
 	const char *reason = gx_store_str(s, sp[j].reason, &len);
@@ -512,15 +513,15 @@ describe(struct tui_view *v, const struct gx_goroutine_rec *r, uint32_t g,
 	gx_buf_puts(&b, " at ");
 	stamp(&b, t, sp[j].start_ns);
 	if (sp[j].state == GX_G_RUNNABLE && sp[j - 1].state == GX_G_WAITING) {
-		ev = gx_timeline_unblock_at(s, g, sp[j].start_ns);
+		woken = gx_timeline_unblock_at(s, g, sp[j].start_ns, &ev);
 	} else if (sp[j].state == GX_G_RUNNING && sp[j - 1].state == GX_G_RUNNABLE && j >= 2 &&
 	           sp[j - 2].state == GX_G_WAITING) {
-		ev = gx_timeline_unblock_at(s, g, sp[j - 1].start_ns);
+		woken = gx_timeline_unblock_at(s, g, sp[j - 1].start_ns, &ev);
 		woke = sp[j - 1].start_ns;
 	}
-	if (ev != NULL) {
-		if (ev->arg0 != 0)
-			gx_buf_printf(&b, ", woken by G%llu", (unsigned long long)ev->arg0);
+	if (woken) {
+		if (ev.arg0 != 0)
+			gx_buf_printf(&b, ", woken by G%llu", (unsigned long long)ev.arg0);
 		else
 			gx_buf_puts(&b, ", woken outside any goroutine");
 		if (woke != GX_TIME_NONE) {
