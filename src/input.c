@@ -396,9 +396,10 @@ text_permille(const unsigned char *p, size_t n, bool *has_nul)
 
 /* A goroutine header "goroutine N [" anywhere on a line, a line starting
  * (after any prefix) with "panic: ", "fatal error: " or "SIGQUIT: quit". */
-static bool
-has_dump_marker(const unsigned char *p, size_t n)
+bool
+gx_input_dump_marker(const void *text, size_t n)
 {
+	const unsigned char *p = text;
 	static const char *const markers[] = { "panic: ", "fatal error: ", "SIGQUIT: quit" };
 	size_t i, j;
 
@@ -526,7 +527,7 @@ sniff(const unsigned char *p, size_t n, bool whole)
 	tp = text_permille(p, n, &nul);
 	if (tp < 950 && looks_like_profile(p, n, whole))
 		return GX_FMT_PPROF_PROTO;
-	if (tp >= 800 && has_dump_marker(p, n))
+	if (tp >= 800 && gx_input_dump_marker(p, n))
 		return GX_FMT_DUMP_TEXT;
 	if (tp >= 950 && !nul)
 		return GX_FMT_DUMP_TEXT;

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "gotrex/input.h"
 #include "gotrex/util.h"
 
 /* Nesting deeper than this in a record is not a log record we know. */
@@ -21,18 +22,6 @@ skip_ws(const char *p, const char *end)
 	return p;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at p (p + 4 <= end), or -1. */
 static long
 hex4(const char *p, const char *end)
@@ -42,40 +31,13 @@ hex4(const char *p, const char *end)
 	if (end - p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
+		int h = gx_hexval(p[i]);
 
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
 	}
 	return v;
-}
-
-static void
-put_utf8(struct gx_buf *out, unsigned long c)
-{
-	char b[4];
-
-	if (c == 0 || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		c = 0xfffd; /* no NUL in the text; a lone surrogate is no character */
-	if (c < 0x80) {
-		gx_buf_putc(out, (char)c);
-	} else if (c < 0x800) {
-		b[0] = (char)(0xc0 | (c >> 6));
-		b[1] = (char)(0x80 | (c & 0x3f));
-		gx_buf_append(out, b, 2);
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xe0 | (c >> 12));
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		gx_buf_append(out, b, 3);
-	} else {
-		b[0] = (char)(0xf0 | (c >> 18));
-		b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (c & 0x3f));
-		gx_buf_append(out, b, 4);
-	}
 }
 
 /* The string at *pp (at its '"'), decoded into out when out != NULL; *pp
@@ -125,7 +87,7 @@ string_at(const char **pp, const char *end, struct gx_buf *out, uint64_t *bad)
 				p += 6;
 			}
 			if (out != NULL)
-				put_utf8(out, (unsigned long)c);
+				gx_buf_put_utf8(out, c == 0 ? 0xfffd : (uint32_t)c); /* no NUL in the text */
 			break;
 		}
 		default:
@@ -291,33 +253,6 @@ gx_logjson_sniff(const char *text, size_t len)
 	return ok;
 }
 
-/* Does a line of log text start a goroutine dump ("goroutine N [",
- * "panic: ", "fatal error: ", "SIGQUIT: quit"), after any prefix? */
-static bool
-dump_line(const char *s, size_t n)
-{
-	static const char *const marks[] = { "panic: ", "fatal error: ", "SIGQUIT: quit" };
-
-	for (size_t i = 0; i + 12 <= n; i++) {
-		size_t j = i + 10;
-
-		if (memcmp(s + i, "goroutine ", 10) != 0 || s[j] < '0' || s[j] > '9')
-			continue;
-		while (j < n && s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j + 1 < n && s[j] == ' ' && s[j + 1] == '[')
-			return true;
-	}
-	for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
-		size_t k = strlen(marks[m]);
-
-		for (size_t i = 0; i + k <= n; i++)
-			if (memcmp(s + i, marks[m], k) == 0)
-				return true;
-	}
-	return false;
-}
-
 char *
 gx_logjson_unwrap(const char *text, size_t len, size_t *outlen, struct gx_logjson_stats *st)
 {
@@ -334,7 +269,7 @@ gx_logjson_unwrap(const char *text, size_t len, size_t *outlen, struct gx_logjso
 		const char *e = line_end(p, end);
 
 		if (record_of(p, e, &r, &st->bad_escapes) && r.has_stream &&
-		    dump_line(r.text.data, r.text.len)) {
+		    r.text.len > 0 && gx_input_dump_marker(r.text.data, r.text.len)) {
 			if (r.stream.len > 0)
 				gx_buf_append(&want, r.stream.data, r.stream.len);
 			have_want = true;

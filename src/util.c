@@ -181,6 +181,28 @@ gx_buf_reset(struct gx_buf *b)
 		b->data[0] = '\0';
 }
 
+void
+gx_buf_put_utf8(struct gx_buf *b, uint32_t c)
+{
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = 0xfffd;
+	if (c < 0x80) {
+		gx_buf_putc(b, (char)c);
+	} else if (c < 0x800) {
+		gx_buf_putc(b, (char)(0xc0 | (c >> 6)));
+		gx_buf_putc(b, (char)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		gx_buf_putc(b, (char)(0xe0 | (c >> 12)));
+		gx_buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3f)));
+		gx_buf_putc(b, (char)(0x80 | (c & 0x3f)));
+	} else {
+		gx_buf_putc(b, (char)(0xf0 | (c >> 18)));
+		gx_buf_putc(b, (char)(0x80 | ((c >> 12) & 0x3f)));
+		gx_buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3f)));
+		gx_buf_putc(b, (char)(0x80 | (c & 0x3f)));
+	}
+}
+
 char *
 gx_buf_take(struct gx_buf *b)
 {

@@ -66,6 +66,10 @@ ssize_t gx_input_getline(struct gx_input *in, const char **line, struct gx_diag 
 /* Decompressed offset of the next byte to be returned. */
 uint64_t gx_input_offset(const struct gx_input *in);
 
+/* Does text hold a goroutine dump's marker: a header "goroutine N [" anywhere
+ * on a line, or "panic: ", "fatal error: ", "SIGQUIT: quit"? */
+bool gx_input_dump_marker(const void *text, size_t n);
+
 /* Read everything that is left into a buffer the caller frees with free();
  * *len gets its size. Returns NULL on error. For small inputs (dumps). */
 char *gx_input_slurp(struct gx_input *in, size_t *len, struct gx_diag *d);

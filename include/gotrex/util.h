@@ -46,6 +46,8 @@ void gx_buf_puts(struct gx_buf *b, const char *s);
 void gx_buf_putc(struct gx_buf *b, char c);
 void gx_buf_printf(struct gx_buf *b, const char *fmt, ...) GX_PRINTF(2, 3);
 void gx_buf_reset(struct gx_buf *b);
+/* Code point c as UTF-8; a surrogate or one past U+10FFFF as U+FFFD. */
+void gx_buf_put_utf8(struct gx_buf *b, uint32_t c);
 /* Hand the data to the caller (free() it) and reset the buffer. */
 char *gx_buf_take(struct gx_buf *b);
 void gx_buf_free(struct gx_buf *b);
