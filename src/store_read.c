@@ -32,9 +32,13 @@ struct unpacked {
 };
 
 /* Where each GX_EVENTS_CHUNK-th event starts, and its time. */
+struct event_mark {
+	struct gx_event_cursor at;
+	int64_t ns;
+};
+
 struct event_marks {
-	struct gx_event_cursor *at;
-	int64_t *ns;
+	struct event_mark *v;
 	size_t n;
 };
 
@@ -192,8 +196,7 @@ gx_store_close(struct gx_store *s)
 	free(s->pspans->v);
 	free(s->pspans);
 	if (s->marks != NULL) {
-		free(s->marks->at);
-		free(s->marks->ns);
+		free(s->marks->v);
 		free(s->marks);
 	}
 	munmap((void *)s->map, s->size);
@@ -473,11 +476,8 @@ event_marks(const struct gx_store *s)
 
 		if ((got = gx_store_events_read(s, &c, chunk, GX_EVENTS_CHUNK)) == 0)
 			break;
-		gx_grow(&m->at, &cap, m->n + 1, sizeof(*m->at));
-		m->ns = xreallocarray(m->ns, cap, sizeof(*m->ns));
-		m->at[m->n] = here;
-		m->ns[m->n] = chunk[0].ns;
-		m->n++;
+		gx_grow(&m->v, &cap, m->n + 1, sizeof(*m->v));
+		m->v[m->n++] = (struct event_mark){ .at = here, .ns = chunk[0].ns };
 	}
 	free(chunk);
 	return m;
@@ -498,7 +498,7 @@ gx_store_events_seek(const struct gx_store *s, int64_t ns, struct gx_event_curso
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (m->ns[mid] < ns)
+		if (m->v[mid].ns < ns)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -506,7 +506,7 @@ gx_store_events_seek(const struct gx_store *s, int64_t ns, struct gx_event_curso
 	if (lo == 0)
 		memset(c, 0, sizeof(*c));
 	else
-		*c = m->at[lo - 1];
+		*c = m->v[lo - 1].at;
 }
 
 const struct gx_pspan_rec *
