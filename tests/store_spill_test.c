@@ -82,6 +82,20 @@ struct given {
 	size_t seq;
 };
 
+/* An event read back is the model's, its goroutine renumbered by newidx. */
+static void
+assert_event(const struct gx_event_rec *got, const struct gx_event_rec *want,
+             const uint32_t *newidx)
+{
+	assert_int_equal(got->ns, want->ns);
+	assert_int_equal(got->kind, want->kind);
+	assert_int_equal(got->g, want->g == GX_NONE32 ? GX_NONE32 : newidx[want->g]);
+	assert_int_equal(got->arg0, want->arg0);
+	assert_int_equal(got->arg1, want->arg1);
+	assert_int_equal(got->str, want->str);
+	assert_int_equal(got->stack, want->stack);
+}
+
 static const struct gx_goroutine_rec *cmp_g;
 
 static int
@@ -271,13 +285,7 @@ check_config(size_t run, uint64_t seed, bool with_late, bool async)
 			assert_true(got <= cap);
 			for (j = 0; j < got; j++, at++) {
 				assert_true(at < NE);
-				assert_int_equal(chunk[j].ns, ev[at].ns);
-				assert_int_equal(chunk[j].kind, ev[at].kind);
-				assert_int_equal(chunk[j].g, ev[at].g == GX_NONE32 ? GX_NONE32 : newidx[ev[at].g]);
-				assert_int_equal(chunk[j].arg0, ev[at].arg0);
-				assert_int_equal(chunk[j].arg1, ev[at].arg1);
-				assert_int_equal(chunk[j].str, ev[at].str);
-				assert_int_equal(chunk[j].stack, ev[at].stack);
+				assert_event(&chunk[j], &ev[at], newidx);
 			}
 			cap = (cap + 5) % GX_ARRAY_SIZE(chunk) + 1; /* 1, 7, 13, ... 37, 6, ... */
 		}
@@ -288,15 +296,8 @@ check_config(size_t run, uint64_t seed, bool with_late, bool async)
 		const struct gx_event_rec *e = gx_store_events(s, &n);
 
 		assert_int_equal(n, NE);
-		for (i = 0; i < NE; i++) {
-			assert_int_equal(e[i].ns, ev[i].ns);
-			assert_int_equal(e[i].kind, ev[i].kind);
-			assert_int_equal(e[i].g, ev[i].g == GX_NONE32 ? GX_NONE32 : newidx[ev[i].g]);
-			assert_int_equal(e[i].arg0, ev[i].arg0);
-			assert_int_equal(e[i].arg1, ev[i].arg1);
-			assert_int_equal(e[i].str, ev[i].str);
-			assert_int_equal(e[i].stack, ev[i].stack);
-		}
+		for (i = 0; i < NE; i++)
+			assert_event(&e[i], &ev[i], newidx);
 	}
 	{
 		const struct gx_pspan_rec *p = gx_store_pspans(s, &n);
