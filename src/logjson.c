@@ -171,19 +171,25 @@ key_of(const char *k, size_t n)
 }
 
 struct record {
+	struct gx_buf key;    /* scratch: the key being read */
 	struct gx_buf text;
 	struct gx_buf stream;
 	enum key kind;        /* KEY_LOG or KEY_MESSAGE: which gave the text */
 	bool has_stream;
 };
 
+static void
+record_free(struct record *r)
+{
+	gx_buf_free(&r->key);
+	gx_buf_free(&r->text);
+	gx_buf_free(&r->stream);
+}
+
 /* Parse one line as a JSON object with a "log" or "MESSAGE" string. */
 static bool
 record_of(const char *p, const char *end, struct record *r, uint64_t *bad)
 {
-	struct gx_buf key = { 0 };
-	bool ok = false;
-
 	gx_buf_reset(&r->text);
 	gx_buf_reset(&r->stream);
 	r->kind = KEY_OTHER;
@@ -195,34 +201,31 @@ record_of(const char *p, const char *end, struct record *r, uint64_t *bad)
 	while (p < end && *p == '"') {
 		enum key k;
 
-		gx_buf_reset(&key);
-		if (!string_at(&p, end, &key, bad))
-			goto out;
-		k = key_of(key.data, key.len);
+		gx_buf_reset(&r->key);
+		if (!string_at(&p, end, &r->key, bad))
+			return false;
+		k = key_of(r->key.data, r->key.len);
 		p = skip_ws(p, end);
 		if (p >= end || *p != ':')
-			goto out;
+			return false;
 		p = skip_ws(p + 1, end);
 		if ((k == KEY_LOG || k == KEY_MESSAGE) && r->kind == KEY_OTHER && p < end && *p == '"') {
 			if (!string_at(&p, end, &r->text, bad))
-				goto out;
+				return false;
 			r->kind = k;
 		} else if (k == KEY_STREAM && p < end && *p == '"') {
 			if (!string_at(&p, end, &r->stream, bad))
-				goto out;
+				return false;
 			r->has_stream = true;
 		} else if (!skip_value(&p, end, 1, bad)) {
-			goto out;
+			return false;
 		}
 		p = skip_ws(p, end);
 		if (p < end && *p == ',')
 			p = skip_ws(p + 1, end);
 	}
 	p = skip_ws(p, end);
-	ok = p < end && *p == '}' && skip_ws(p + 1, end) == end && r->kind != KEY_OTHER;
-out:
-	gx_buf_free(&key);
-	return ok;
+	return p < end && *p == '}' && skip_ws(p + 1, end) == end && r->kind != KEY_OTHER;
 }
 
 /* The end of the line at p (its '\n', or end). */
@@ -248,8 +251,7 @@ gx_logjson_sniff(const char *text, size_t len)
 		return false;
 	e = line_end(p, end);
 	ok = record_of(p, e, &r, &bad);
-	gx_buf_free(&r.text);
-	gx_buf_free(&r.stream);
+	record_free(&r);
 	return ok;
 }
 
@@ -305,8 +307,7 @@ gx_logjson_unwrap(const char *text, size_t len, size_t *outlen, struct gx_logjso
 		}
 		p = e < end ? e + 1 : end;
 	}
-	gx_buf_free(&r.text);
-	gx_buf_free(&r.stream);
+	record_free(&r);
 	gx_buf_free(&want);
 	*outlen = out.len;
 	return out.data != NULL ? gx_buf_take(&out) : xstrdup("");
